@@ -1,0 +1,1 @@
+"""Frontline: an open-source customer-support desk."""
