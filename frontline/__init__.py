@@ -1,1 +1,3 @@
 """Frontline: an open-source customer-support desk."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,21 @@
+"""The security audit trail: one row per login, token change or permission change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from frontline.accounts.models import AuditLog
+
+
+def record(
+    db: Session,
+    action: str,
+    *,
+    actor_user_id: int | None,
+    target: str = "",
+    ip: str | None = None,
+    **data: Any,
+) -> None:
+    db.add(AuditLog(actor_user_id=actor_user_id, action=action, target=target, ip=ip, data=data or None))

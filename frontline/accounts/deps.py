@@ -1,0 +1,82 @@
+"""Request dependencies shared by every API router: the transaction and the authenticated caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from frontline.accounts.auth import authenticate_token
+from frontline.accounts.principal import Principal, Scope
+from frontline.kit.errors import InvalidInput, Unauthorized
+from frontline.kit.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request; reads use the reader pool and never wait for the writer."""
+    with request.app.state.database.session(write=request.method not in SAFE_METHODS) as db:
+        yield db
+
+
+DB = Annotated[Session, Depends(db_session, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def bearer_secret(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        return secret.strip()
+    return request.cookies.get("fl_session") or None
+
+
+def current_principal(request: Request, db: DB) -> Principal:
+    secret = bearer_secret(request)
+    if secret is None:
+        raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
+    principal = authenticate_token(db, secret)
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def writer(principal: Caller) -> Principal:
+    principal.require_scope(Scope.write)
+    return principal
+
+
+def reader(principal: Caller) -> Principal:
+    principal.require_scope(Scope.read)
+    return principal
+
+
+Writer = Annotated[Principal, Depends(writer)]
+Reader = Annotated[Principal, Depends(reader)]
+
+
+def only_query(*allowed: str) -> Callable[[Request], None]:
+    """Reject unknown query parameters: a misspelt filter must not silently return everything."""
+    names = frozenset(allowed)
+
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params) - names)
+        if unknown:
+            raise InvalidInput(
+                f"Unknown query parameter '{unknown[0]}'. Allowed: {', '.join(sorted(names)) or 'none'}.",
+                errors=[{"loc": ["query", u], "msg": "unknown parameter"} for u in unknown],
+            )
+
+    return check

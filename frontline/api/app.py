@@ -1,0 +1,61 @@
+"""The ASGI application: REST API under /api/v1 with OpenAPI, problem+json errors, request logging."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from frontline import __version__
+from frontline.accounts.api import router as accounts_router
+from frontline.contacts.api import router as contacts_router
+from frontline.kit import problems
+from frontline.kit.db import get_database
+from frontline.kit.settings import Settings, get_settings
+from frontline.tickets.api import router as tickets_router
+from frontline.tickets.portal_api import router as portal_router
+
+log = logging.getLogger("frontline.http")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Frontline",
+        version=__version__,
+        description="Customer-support desk API. Errors are RFC 9457 problem+json.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = get_database(settings.database_url, pool_size=settings.db_pool_size)
+    problems.install(app)
+
+    api = APIRouter(prefix="/api/v1")
+    for router in (accounts_router, contacts_router, tickets_router, portal_router):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.middleware("http")
+    async def _headers_and_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if log.isEnabledFor(logging.DEBUG) or response.status_code >= 500:
+            log.log(
+                logging.ERROR if response.status_code >= 500 else logging.DEBUG, "request",
+                extra={"method": request.method, "path": request.url.path, "status": response.status_code,
+                       "ms": round((time.perf_counter() - started) * 1000, 2)},
+            )
+        return response
+
+    return app

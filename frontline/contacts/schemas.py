@@ -1,0 +1,73 @@
+"""API shapes for contacts and organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from frontline.contacts.models import IdentityKind
+from frontline.kit.schemas import Input, Output
+
+
+class IdentityIn(Input):
+    kind: IdentityKind
+    value: str = Field(min_length=1, max_length=320)
+
+
+class IdentityOut(Output):
+    kind: str
+    value: str
+
+
+class ContactCreate(Input):
+    name: str = Field(default="", max_length=200)
+    emails: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[str] = Field(default_factory=list, max_length=20)
+    identities: list[IdentityIn] = Field(default_factory=list, max_length=20)
+    language: str | None = Field(default=None, max_length=10)
+    organisation_id: int | None = None
+    notes: str = Field(default="", max_length=20000)
+
+
+class ContactUpdate(Input):
+    name: str | None = Field(default=None, max_length=200)
+    emails: list[str] | None = Field(default=None, max_length=20)
+    phones: list[str] | None = Field(default=None, max_length=20)
+    identities: list[IdentityIn] | None = Field(default=None, max_length=20)
+    language: str | None = Field(default=None, max_length=10)
+    organisation_id: int | None = None
+    notes: str | None = Field(default=None, max_length=20000)
+
+
+class ContactOut(Output):
+    id: int
+    name: str
+    language: str | None
+    organisation_id: int | None
+    notes: str
+    identities: list[IdentityOut] = Field(default_factory=list)
+    created_at: datetime
+
+
+class OrganisationCreate(Input):
+    name: str = Field(min_length=1, max_length=200)
+    domains: list[str] = Field(default_factory=list, max_length=50)
+    tier: str = Field(default="standard", max_length=30)
+    notes: str = Field(default="", max_length=20000)
+
+
+class OrganisationUpdate(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    domains: list[str] | None = Field(default=None, max_length=50)
+    tier: str | None = Field(default=None, max_length=30)
+    notes: str | None = Field(default=None, max_length=20000)
+
+
+class OrganisationOut(Output):
+    id: int
+    name: str
+    domains: list[str]
+    tier: str
+    notes: str
+    created_at: datetime

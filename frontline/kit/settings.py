@@ -1,0 +1,48 @@
+"""One typed settings object, read from FRONTLINE_* environment variables.
+
+Every field is documented in docs/configuration.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRONTLINE_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/frontline.db",
+        description="SQLAlchemy URL. SQLite (WAL) by default; postgresql+psycopg://... in production.",
+    )
+    data_dir: Path = Field(default=Path("var/data"), description="Attachments and other files live here.")
+    secret_key: SecretStr = Field(
+        default=SecretStr("dev-only-change-me"),
+        description="Signs customer links and sessions. Set a long random value in production.",
+    )
+    ticket_prefix: str = Field(default="FL", description="Shown before ticket numbers: FL-10042.")
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL, used in links we send.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, description="Uvicorn worker processes for `frontline serve`.")
+    max_attachment_bytes: int = Field(default=25 * 1024 * 1024, description="Largest accepted attachment.")
+    customer_link_days: int = Field(default=90, description="How long a customer's ticket link stays valid.")
+    session_hours: int = Field(default=12, description="Lifetime of an agent login session.")
+    login_max_failures: int = Field(default=5, description="Wrong passwords allowed per window.")
+    login_window_seconds: int = Field(default=900, description="Window for counting wrong passwords.")
+    log_level: str = "INFO"
+    log_json: bool = Field(default=True, description="Log one JSON object per line.")
+    db_pool_size: int = 10
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,9 @@
+"""Imports every domain's models so metadata (Alembic, tests) sees all tables."""
+
+from frontline.accounts import models as accounts  # noqa: F401
+from frontline.contacts import models as contacts  # noqa: F401
+from frontline.kit import idempotency  # noqa: F401
+from frontline.kit.db import Base
+from frontline.tickets import models as tickets  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,172 @@
+"""REST endpoints for tickets, their conversation, history and attachments. Thin: services do the work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
+
+from frontline.accounts.auth import ticket_link_token
+from frontline.accounts.deps import DB, AppSettings, Reader, Writer, only_query
+from frontline.accounts.models import Line
+from frontline.kit import idempotency
+from frontline.kit.errors import NotFound
+from frontline.kit.schemas import Page
+from frontline.tickets import messages as conversation
+from frontline.tickets import service
+from frontline.tickets.access import access_ticket
+from frontline.tickets.downloads import attachment_response
+from frontline.tickets.models import Attachment, Status, Ticket, TicketEvent
+from frontline.tickets.present import messages_out, ticket_out, tickets_out
+from frontline.tickets.query import TicketFilter, list_tickets
+from frontline.tickets.schemas import (
+    AttachmentOut,
+    CustomerLinkOut,
+    EventOut,
+    MergeIn,
+    MessageCreate,
+    MessageOut,
+    PriorityName,
+    TicketCreate,
+    TicketCreated,
+    TicketOut,
+    TicketUpdate,
+)
+
+router = APIRouter(tags=["tickets"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Retry-safe creation: the same key returns the same result."),
+]
+LIST_PARAMS = (
+    "status", "priority", "team_id", "line", "assignee", "tag", "contact_id", "organisation_id",
+    "created_after", "created_before", "sort", "cursor", "limit",
+)
+
+
+def _link(settings: AppSettings, ticket: Ticket) -> str:
+    token = ticket_link_token(settings, ticket_id=ticket.id, contact_id=ticket.contact_id)
+    return f"{settings.base_url.rstrip('/')}/portal/t/{token}"
+
+
+@router.post("/tickets", status_code=201, response_model=TicketCreated)
+def create_ticket(
+    body: TicketCreate, db: DB, caller: Writer, settings: AppSettings, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketCreated:
+    """Open a ticket. With an Idempotency-Key, a retried request returns the ticket of the first one."""
+    claim = None
+    if idempotency_key is not None:
+        claim = idempotency.claim(
+            db, owner=caller.owner_key, key=idempotency_key, resource="ticket",
+            fingerprint=idempotency.request_fingerprint(body.model_dump(mode="json")),
+        )
+        if isinstance(claim, int):
+            response.headers["Idempotent-Replayed"] = "true"
+            ticket = db.get(Ticket, claim)
+            if ticket is None:
+                raise NotFound("The ticket created with this Idempotency-Key no longer exists.")
+            return TicketCreated(**ticket_out(db, ticket, settings.ticket_prefix).model_dump(),
+                                 customer_link=_link(settings, ticket))
+    ticket = service.create_ticket(db, caller, body)
+    if claim is not None:
+        claim.resource_id = ticket.id
+    db.flush()
+    response.headers["Location"] = f"/api/v1/tickets/{ticket.id}"
+    return TicketCreated(**ticket_out(db, ticket, settings.ticket_prefix).model_dump(),
+                         customer_link=_link(settings, ticket))
+
+
+@router.get("/tickets", response_model=Page[TicketOut], dependencies=[Depends(only_query(*LIST_PARAMS))])
+def get_tickets(
+    db: DB, caller: Reader, settings: AppSettings,
+    status: Annotated[list[Status], Query()] = [],  # noqa: B006
+    priority: Annotated[list[PriorityName], Query()] = [],  # noqa: B006
+    team_id: Annotated[list[int], Query()] = [],  # noqa: B006
+    line: Annotated[list[Line], Query()] = [],  # noqa: B006
+    assignee: Annotated[str | None, Query(description="Agent id, 'me' or 'none'.")] = None,
+    tag: str | None = None,
+    contact_id: int | None = None,
+    organisation_id: int | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    sort: Annotated[str, Query(description="-created, created, -updated, updated, priority")] = "-created",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[TicketOut]:
+    flt = TicketFilter(
+        status=[str(s) for s in status], priority=list(priority), team_id=team_id, line=[str(x) for x in line],
+        assignee=assignee, tag=tag, contact_id=contact_id, organisation_id=organisation_id,
+        created_after=created_after, created_before=created_before,
+    )
+    rows, next_cursor = list_tickets(db, caller, flt, sort=sort, cursor=cursor, limit=limit)
+    return Page[TicketOut](items=tickets_out(db, rows, settings.ticket_prefix), next_cursor=next_cursor)
+
+
+@router.get("/tickets/{ref}", response_model=TicketOut)
+def get_ticket(ref: str, db: DB, caller: Reader, settings: AppSettings) -> TicketOut:
+    return ticket_out(db, access_ticket(db, caller, ref), settings.ticket_prefix)
+
+
+@router.patch("/tickets/{ref}", response_model=TicketOut)
+def patch_ticket(ref: str, body: TicketUpdate, db: DB, caller: Writer, settings: AppSettings) -> TicketOut:
+    ticket = service.update_ticket(db, access_ticket(db, caller, ref), body, caller)
+    return ticket_out(db, ticket, settings.ticket_prefix)
+
+
+@router.post("/tickets/{ref}/merge", response_model=TicketOut)
+def merge_ticket(ref: str, body: MergeIn, db: DB, caller: Writer, settings: AppSettings) -> TicketOut:
+    """Merge this ticket into `into`: its messages and history move; it closes and points to the survivor."""
+    source = access_ticket(db, caller, ref)
+    target = access_ticket(db, caller, body.into)
+    return ticket_out(db, service.merge_tickets(db, source, target, caller), settings.ticket_prefix)
+
+
+@router.get("/tickets/{ref}/events", response_model=list[EventOut])
+def get_events(ref: str, db: DB, caller: Reader) -> list[EventOut]:
+    ticket = access_ticket(db, caller, ref)
+    rows = db.query(TicketEvent).filter(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id).all()
+    return [EventOut.model_validate(e) for e in rows]
+
+
+@router.get("/tickets/{ref}/messages", response_model=list[MessageOut])
+def get_messages(ref: str, db: DB, caller: Reader) -> list[MessageOut]:
+    ticket = access_ticket(db, caller, ref)
+    return messages_out(db, conversation.list_messages(db, ticket.id))
+
+
+@router.post("/tickets/{ref}/messages", status_code=201, response_model=MessageOut)
+def post_message(ref: str, body: MessageCreate, db: DB, caller: Writer) -> MessageOut:
+    ticket = access_ticket(db, caller, ref)
+    message = conversation.add_agent_message(db, ticket, body, caller)
+    return messages_out(db, [message])[0]
+
+
+@router.post("/tickets/{ref}/attachments", status_code=201, response_model=AttachmentOut)
+def upload(ref: str, db: DB, caller: Writer, settings: AppSettings, file: UploadFile = File(...)) -> AttachmentOut:
+    """Upload a file to a ticket; send its id in `attachment_ids` of the message that carries it."""
+    ticket = access_ticket(db, caller, ref)
+    attachment = conversation.upload_attachment(
+        db, settings.data_dir, ticket, file.file, filename=file.filename, content_type=file.content_type,
+        limit=settings.max_attachment_bytes, uploader_id=caller.user_id,
+    )
+    return AttachmentOut.model_validate(attachment)
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response)
+def download(attachment_id: int, db: DB, caller: Reader, settings: AppSettings) -> Response:
+    attachment = db.get(Attachment, attachment_id)
+    if attachment is None or attachment.ticket_id is None:
+        raise NotFound(f"No attachment {attachment_id}.")
+    access_ticket(db, caller, attachment.ticket_id)
+    return attachment_response(settings.data_dir, attachment)
+
+
+@router.post("/tickets/{ref}/customer-link", response_model=CustomerLinkOut)
+def customer_link(ref: str, db: DB, caller: Writer, settings: AppSettings) -> CustomerLinkOut:
+    """A fresh signed link the customer can use to follow and answer this ticket without an account."""
+    ticket = access_ticket(db, caller, ref)
+    token = ticket_link_token(settings, ticket_id=ticket.id, contact_id=ticket.contact_id)
+    return CustomerLinkOut(url=_link(settings, ticket), token=token)

@@ -1,0 +1,73 @@
+"""Tags and categories: created on first use, looked up by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from frontline.kit.errors import InvalidInput
+from frontline.tickets.models import Category, Tag, TicketTag
+
+
+def clean_tags(names: Iterable[str]) -> list[str]:
+    result: dict[str, None] = {}
+    for name in names:
+        tag = name.strip().lower()
+        if not tag or len(tag) > 80 or any(c.isspace() or c == "," for c in tag):
+            raise InvalidInput(f"'{name}' is not a valid tag: use one word of 1 to 80 characters, no commas.")
+        result[tag] = None
+    return list(result)
+
+
+def tag_ids(db: Session, names: Sequence[str]) -> list[int]:
+    if not names:
+        return []
+    found = dict(db.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names))).tuples().all())
+    for name in names:
+        if name not in found:
+            tag = Tag(name=name)
+            db.add(tag)
+            db.flush()
+            found[name] = tag.id
+    return [found[n] for n in names]
+
+
+def tags_of(db: Session, ticket_ids: Sequence[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {tid: [] for tid in ticket_ids}
+    if not ticket_ids:
+        return result
+    rows = db.execute(
+        select(TicketTag.ticket_id, Tag.name).join(Tag, Tag.id == TicketTag.tag_id)
+        .where(TicketTag.ticket_id.in_(ticket_ids)).order_by(Tag.name)
+    )
+    for tid, name in rows:
+        result[tid].append(name)
+    return result
+
+
+def set_tags(db: Session, ticket_id: int, names: Sequence[str]) -> None:
+    db.execute(delete(TicketTag).where(TicketTag.ticket_id == ticket_id))
+    ids = tag_ids(db, names)
+    if ids:
+        db.execute(insert(TicketTag), [{"ticket_id": ticket_id, "tag_id": i} for i in ids])
+
+
+def category_id(db: Session, name: str | None) -> int | None:
+    if not name:
+        return None
+    existing = db.scalar(select(Category.id).where(Category.name == name))
+    if existing is not None:
+        return existing
+    category = Category(name=name)
+    db.add(category)
+    db.flush()
+    return category.id
+
+
+def category_names(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.execute(select(Category.id, Category.name).where(Category.id.in_(wanted))).tuples().all())

@@ -1,0 +1,97 @@
+"""Ticket lists for queues and the API: filters, sort orders and cursor pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from frontline.accounts.principal import Principal
+from frontline.kit import pagination
+from frontline.kit.errors import InvalidInput
+from frontline.tickets.access import visible_clause
+from frontline.tickets.models import Priority, Tag, Ticket, TicketTag
+
+SORTS: dict[str, pagination.SortKey] = {
+    "-created": [(Ticket.created_at, True), (Ticket.id, True)],
+    "created": [(Ticket.created_at, False), (Ticket.id, False)],
+    "-updated": [(Ticket.updated_at, True), (Ticket.id, True)],
+    "updated": [(Ticket.updated_at, False), (Ticket.id, False)],
+    # The agent queue: most urgent first, then the longest waiting.
+    "priority": [(Ticket.priority, True), (Ticket.created_at, False), (Ticket.id, False)],
+}
+
+
+@dataclass
+class TicketFilter:
+    status: list[str] = field(default_factory=list)
+    priority: list[str] = field(default_factory=list)
+    team_id: list[int] = field(default_factory=list)
+    line: list[str] = field(default_factory=list)
+    assignee: str | None = None  # an id, "me" or "none"
+    tag: str | None = None
+    contact_id: int | None = None
+    organisation_id: int | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+def _assignee_clause(value: str, principal: Principal):  # type: ignore[no-untyped-def]
+    if value == "none":
+        return Ticket.assignee_id.is_(None)
+    if value == "me":
+        return Ticket.assignee_id == principal.user_id
+    if value.isdigit():
+        return Ticket.assignee_id == int(value)
+    raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
+
+
+def _conditions(f: TicketFilter, principal: Principal) -> list:  # type: ignore[type-arg]
+    conds = [visible_clause(principal), Ticket.merged_into_id.is_(None)]
+    if f.status:
+        conds.append(Ticket.status.in_(f.status) if len(f.status) > 1 else Ticket.status == f.status[0])
+    if f.priority:
+        ranks = [int(Priority[p]) for p in f.priority]
+        conds.append(Ticket.priority.in_(ranks) if len(ranks) > 1 else Ticket.priority == ranks[0])
+    if f.team_id:
+        conds.append(Ticket.team_id.in_(f.team_id) if len(f.team_id) > 1 else Ticket.team_id == f.team_id[0])
+    if f.line:
+        conds.append(Ticket.line.in_(f.line))
+    if f.assignee is not None:
+        conds.append(_assignee_clause(f.assignee, principal))
+    if f.tag:
+        conds.append(exists().where(
+            TicketTag.ticket_id == Ticket.id, TicketTag.tag_id == select(Tag.id).where(Tag.name == f.tag.lower())
+            .scalar_subquery()))
+    if f.contact_id is not None:
+        conds.append(Ticket.contact_id == f.contact_id)
+    if f.organisation_id is not None:
+        conds.append(Ticket.organisation_id == f.organisation_id)
+    if f.created_after is not None:
+        conds.append(Ticket.created_at >= f.created_after)
+    if f.created_before is not None:
+        conds.append(Ticket.created_at < f.created_before)
+    return conds
+
+
+def list_tickets(
+    db: Session, principal: Principal, f: TicketFilter, *, sort: str = "-created", cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[Sequence[Ticket], str | None]:
+    """One page of tickets the principal may see, and the cursor of the next page (None at the end)."""
+    if sort not in SORTS:
+        raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
+    key = SORTS[sort]
+    query = select(Ticket).where(*_conditions(f, principal))
+    if cursor:
+        query = query.where(pagination.after(key, pagination.decode_cursor(cursor, key)))
+    rows = db.scalars(query.order_by(*pagination.order_by(key)).limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = pagination.encode_cursor([getattr(last, col.key) for col, _ in key])
+    return rows, next_cursor
