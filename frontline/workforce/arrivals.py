@@ -160,9 +160,7 @@ def _day_levels(days: Sequence[date], settings: DemandSettings) -> tuple[np.ndar
     offsets = np.array([(day - start).days for day in days], dtype=float)
     growth = (1 + settings.monthly_growth) ** (offsets / DAYS_PER_MONTH)
     holiday_set = public_holidays(settings.country, start, days[-1] + timedelta(days=1))
-    kinds = np.array(
-        [2 if day in holiday_set else 1 if day.weekday() >= 5 else 0 for day in days], dtype=int
-    )
+    kinds = np.array([2 if day in holiday_set else 1 if day.weekday() >= 5 else 0 for day in days], dtype=int)
     return growth, kinds
 
 

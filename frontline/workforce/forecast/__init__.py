@@ -1,6 +1,7 @@
 """Contact-volume forecasting: interval counts, short and long horizon, back-test."""
 
 from frontline.workforce.forecast.backtest import backtest
+from frontline.workforce.forecast.long_horizon import forecast_periods
 from frontline.workforce.forecast.results import (
     BacktestResult,
     EmptyHistoryError,
@@ -19,6 +20,7 @@ __all__ = [
     "OriginScore",
     "backtest",
     "forecast_intervals",
+    "forecast_periods",
     "interval_grid",
     "volume_series",
     "volume_series_by_channel",

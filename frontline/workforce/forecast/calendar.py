@@ -11,7 +11,7 @@ back to the Sunday/weekday ratio, since a holiday behaves most like a Sunday.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -85,11 +85,3 @@ def clean_holidays(series: pd.Series, *, country: str | None, week: int) -> Holi
     if sunday is not None:
         return HolidayCleaning(cleaned, mask, sunday, "no holidays in history: Sunday/workday ratio")
     return HolidayCleaning(cleaned, mask, DEFAULT_HOLIDAY_RATIO, "no holidays or Sundays: default ratio")
-
-
-def future_holiday_days(index: pd.DatetimeIndex, country: str | None) -> set[date]:
-    """Holiday dates touched by a future index (for notes and adjustments)."""
-    if country is None or len(index) == 0:
-        return set()
-    days = local_dates(index)
-    return set(public_holidays(country, days[0], days[-1] + timedelta(days=1)))

@@ -98,9 +98,7 @@ def _fallback_choice(points: int, per_day: int) -> tuple[int, str]:
     return 1, f"only {points} intervals of history (less than a day); {need}; using the mean"
 
 
-def _to_forecast(
-    raw: RawForecast, index: pd.DatetimeIndex, levels: Sequence[int], **provenance: object
-) -> Forecast:
+def _to_forecast(raw: RawForecast, index: pd.DatetimeIndex, levels: Sequence[int], **provenance: object) -> Forecast:
     def series(key: str) -> pd.Series:
         return pd.Series(raw[key], index=index, name=key)
 
