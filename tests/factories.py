@@ -9,11 +9,13 @@ from datetime import timedelta
 from frontline.accounts.auth import issue_token
 from frontline.accounts.models import Team, User
 from frontline.accounts.schemas import TeamCreate, UserCreate
+from frontline.accounts.security import hash_password
 from frontline.accounts.service import create_team, create_user
 from frontline.kit.db import Database
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per test run
 
 
 @dataclass
@@ -37,10 +39,11 @@ def make_agent(
             db,
             UserCreate(
                 email=email or f"agent{next(_seq)}@desk.example", name=f"Agent {next(_seq)}", role=role, line=line,
-                password=PASSWORD, team_ids=[t.id for t in teams or []],
+                team_ids=[t.id for t in teams or []],
             ),
             actor_id=None,
         )
+        user.password_hash = _PASSWORD_HASH
         _, secret = issue_token(db, user, name="test", scopes=scopes or ["read", "write", "admin"], ttl=token_ttl)
     return Agent(user=user, token=secret, headers={"Authorization": f"Bearer {secret}"})
 
