@@ -1,0 +1,129 @@
+"""Entry point: raw RFC 822 bytes -> ParsedEmail, never raising.
+
+The raw message is always stored by the caller, so the parser's job is to extract as
+much as it safely can and explain in `warnings` what it had to guess or skip.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from email.parser import BytesHeaderParser, BytesParser
+from email.policy import compat32
+
+from frontline.channels.email.bounces import detect_bounce
+from frontline.channels.email.charsets import decode_text
+from frontline.channels.email.headers import (
+    decode_header_value,
+    parse_addresses,
+    parse_date,
+    parse_message_ids,
+    unfold,
+)
+from frontline.channels.email.html import sanitize_html
+from frontline.channels.email.loops import HEADERS_OF_INTEREST, classify_auto
+from frontline.channels.email.mime_walk import WalkState, body_html, body_text, walk
+from frontline.channels.email.parsed import ParsedEmail
+from frontline.channels.email.quotes import visible_text
+
+MIB = 1024 * 1024
+_FIRST_TEXT_PART = re.compile(
+    rb"content-type:\s*text/plain[^\n]*\n(?:[ \t][^\n]*\n|[^\n]+\n)*?\r?\n(.*?)(?:\r?\n--|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def parse_email(raw: bytes, *, max_attachment_bytes: int = 25 * MIB,
+                max_total_bytes: int = 50 * MIB) -> ParsedEmail:
+    """Parse one raw message; failures become warnings on a partial result."""
+    result = ParsedEmail()
+    try:
+        _parse_into(result, raw, max_attachment_bytes, max_total_bytes)
+    except Exception as error:  # the contract is to never raise; say what went wrong
+        result.has_parse_errors = True
+        result.warn(f"parser failure ({type(error).__name__}); result is incomplete")
+    return result
+
+
+def _parse_into(result: ParsedEmail, raw: bytes, max_attachment: int, max_total: int) -> None:
+    if not isinstance(raw, (bytes, bytearray)):
+        raw = str(raw).encode("utf-8", "surrogateescape")
+    try:
+        message = BytesParser(policy=compat32).parsebytes(bytes(raw))
+    except RecursionError:
+        _degraded_parse(result, bytes(raw))
+        return
+    _fill_headers(result, message)
+    state = WalkState(max_attachment_bytes=max_attachment, max_total_bytes=max_total)
+    walk(message, state)
+    result.attachments = state.attachments
+    result.text = body_text(state.slots)
+    if not result.text.strip() and state.embedded:
+        result.text = _embedded_text(state)
+    html = body_html(state.slots)
+    result.html = sanitize_html(html) if html is not None else None
+    for warning in state.warnings:
+        result.warn(warning)
+    result.has_parse_errors = result.has_parse_errors or state.has_errors
+    _finish(result)
+
+
+def _embedded_text(state: WalkState) -> str:
+    """An attachment-only forward: show the forwarded message's text instead of nothing."""
+    inner_state = WalkState(max_attachment_bytes=0, max_total_bytes=0)
+    inner_state.parts_seen = state.parts_seen
+    walk(state.embedded[0], inner_state, depth=1)
+    state.warnings.extend(w for w in inner_state.warnings if w not in state.warnings)
+    return body_text(inner_state.slots)
+
+
+def _first_headers(message: Message) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for name, value in message.raw_items():
+        first.setdefault(name.lower(), value if isinstance(value, str) else str(value))
+    return first
+
+
+def _fill_headers(result: ParsedEmail, message: Message) -> None:
+    headers = _first_headers(message)
+    notes: list[str] = []
+    result.subject = decode_header_value(headers.get("subject"), notes)
+    senders = parse_addresses(headers.get("from"), notes) or parse_addresses(headers.get("sender"), notes)
+    result.from_ = senders[0] if senders else ("", "")
+    result.reply_to = parse_addresses(headers.get("reply-to"), notes)
+    result.to = parse_addresses(headers.get("to"), notes)
+    result.cc = parse_addresses(headers.get("cc"), notes)
+    result.date = parse_date(headers.get("date"))
+    if headers.get("date") and result.date is None:
+        notes.append("Date header could not be parsed")
+    ids = parse_message_ids(headers.get("message-id"))
+    result.message_id = ids[0] if ids else (unfold(headers.get("message-id", "")).strip() or None)
+    result.in_reply_to = parse_message_ids(headers.get("in-reply-to"))
+    result.references = parse_message_ids(headers.get("references"))
+    result.headers = {name: unfold(headers[name]).strip() for name in HEADERS_OF_INTEREST if name in headers}
+    for name in ("from", "to", "cc", "subject"):
+        if name in headers:
+            result.headers.setdefault(name, unfold(headers[name]).strip())
+    for note in notes:
+        result.warn(note)
+
+
+def _finish(result: ParsedEmail) -> None:
+    result.visible_text = visible_text(result.text) if result.text else ""
+    result.bounce = detect_bounce(result)
+    result.auto = classify_auto(result)
+    if result.bounce.is_bounce and not result.auto.is_auto:
+        result.auto.is_auto = True
+        result.auto.reasons.append("message is a delivery failure report")
+
+
+def _degraded_parse(result: ParsedEmail, raw: bytes) -> None:
+    """MIME too deeply nested for the structural parser: headers plus first text part."""
+    result.has_parse_errors = True
+    result.warn("MIME structure nested too deeply to parse; extracted headers and first text part only")
+    _fill_headers(result, BytesHeaderParser(policy=compat32).parsebytes(raw))
+    match = _FIRST_TEXT_PART.search(raw)
+    if match:
+        decoded = decode_text(match.group(1)[: 1 * MIB], None)
+        result.text = decoded.text.replace("\r\n", "\n").strip()
+    _finish(result)
