@@ -11,7 +11,7 @@ import re
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from frontline.channels.email.headers import decode_header_value, parse_message_ids, unfold
+from frontline.channels.email.headers import decode_header_value, parse_message_ids
 from frontline.channels.email.parsed import BouncedRecipient, BounceInfo, ParsedEmail
 
 _DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
@@ -48,7 +48,7 @@ _RECIPIENT_INTRO = re.compile(
 
 def _fields(block: str) -> dict[str, str]:
     fields: dict[str, str] = {}
-    for line in unfold(block).split("\n") if "\n" in block else [block]:
+    for line in block.split("\n"):
         name, sep, value = line.partition(":")
         if sep and name.strip():
             fields.setdefault(name.strip().lower(), value.strip())

@@ -52,6 +52,11 @@ _ALIASES: dict[str, str] = {
 }
 
 _LATIN_FAMILY = {"ascii", "cp1252", "iso8859-1", "iso8859-15", "iso8859-2", "cp1250", "iso8859-9"}
+# Single-byte Latin tables the detector cannot reliably tell apart on short input;
+# windows-1252 is by far the most common of them in mail.
+_WESTERN_GUESSES = {"cp1250", "iso8859-2", "cp1252", "iso8859-1", "iso8859-15", "cp1257", "iso8859-4",
+                    "iso8859-13", "iso8859-10", "mac-roman", "mac-latin2", "cp1254", "iso8859-9",
+                    "iso8859-3", "iso8859-16", "cp850", "cp437", "cp1258"}
 _CYRILLIC_CODECS = ("cp1251", "koi8-r", "cp866", "iso8859-5", "mac-cyrillic")
 # Relative frequencies of Russian letters (per mille), enough to tell a real text from
 # the same bytes read through the wrong Cyrillic table.
@@ -197,9 +202,11 @@ def _fallback(data: bytes, codec: str | None, declared: str | None, warn_utf8: b
         if utf8 is not None:
             quiet = codec is None and not declared and not warn_utf8
             return Decoded(utf8, "utf-8", None if quiet else f"{reason}; decoded as utf-8")
-    if codec is not None and _mostly_right(data, codec):
-        text = data.decode(codec, errors="replace")
-        return Decoded(text, codec, f"{reason}; some bytes could not be decoded and were replaced")
+    for candidate in (codec, "utf-8"):
+        if candidate is not None and _mostly_right(data, candidate):
+            text = data.decode(candidate, errors="replace")
+            return Decoded(text, candidate, f"{reason}; decoded as {_display(candidate)}, "
+                           "some bytes could not be decoded and were replaced")
     best = best_cyrillic(data)
     if best and best[2] >= 0.6:
         return Decoded(best[0], best[1], f"{reason}; decoded as {_display(best[1])}")
@@ -232,9 +239,14 @@ def _detect(data: bytes) -> tuple[str, str] | None:
     if match is None:
         return None
     text = str(match)
+    encoding = normalize_charset(match.encoding) or match.encoding
+    if encoding in _WESTERN_GUESSES:
+        western = _strict(data, "cp1252")
+        if western is not None and not _has_c1_controls(western):
+            return western, "cp1252"
     if "\ufffd" in text or any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v" for ch in text):
         return None
-    return text, normalize_charset(match.encoding) or match.encoding
+    return text, encoding
 
 
 def _display(codec: str) -> str:

@@ -20,6 +20,7 @@ from frontline.channels.email.parsed import Address
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+?)(?:\*[^?]*)?\?([QqBb])\?(.*?)\?=", re.DOTALL)
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
+_VALID_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _BARE_ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
 
 
@@ -108,13 +109,23 @@ def parse_addresses(value: str | None, warnings: list[str] | None = None) -> lis
     result: list[Address] = []
     for name, address in pairs:
         address = decode_header_value(address, warnings).strip().strip("<>")
-        if "@" not in address and not (name and address):
-            continue
-        result.append((decode_header_value(name, warnings).strip().strip('"').strip(), address))
+        name = decode_header_value(name, warnings).strip().strip('"').strip()
+        if _VALID_ADDRESS.match(address):
+            result.append((name, address))
+        elif "@" in address:
+            result.extend(_salvage(address))
     if not result:
         decoded = decode_header_value(flat, warnings)
         result = [("", found) for found in _BARE_ADDRESS.findall(decoded)]
     return result
+
+
+def _salvage(text: str) -> list[Address]:
+    """'Big Bug bb@bug.com' or 'a@x b@x': bare addresses, leftover words as the name."""
+    found = _BARE_ADDRESS.findall(text)
+    if len(found) != 1:
+        return [("", address) for address in found]
+    return [(" ".join(text.replace(found[0], " ").split()), found[0])]
 
 
 def parse_date(value: str | None) -> datetime | None:

@@ -92,8 +92,9 @@ def _check_autoreply_headers(headers: dict[str, str], info: AutoInfo) -> None:
             info.reasons.append(f"{name.title()} header present")
     if headers.get("x-failed-recipients", "").strip():
         info.reasons.append("X-Failed-Recipients header present (bounce)")
-    if "report-type=delivery-status" in headers.get("content-type", "").lower().replace('"', ""):
-        info.reasons.append("delivery status report")
+    report = re.search(r"report-type\s*=\s*([\w.-]+)", headers.get("content-type", "").lower().replace('"', ""))
+    if report:
+        info.reasons.append(f"machine-generated report ({report.group(1)})")
 
 
 def _check_sender(sender: str, headers: dict[str, str], info: AutoInfo) -> None:

@@ -62,9 +62,8 @@ def walk(part: Message, state: WalkState, depth: int = 0) -> None:
         state.warn(f"MIME nesting deeper than {MAX_DEPTH} levels; deeper parts were skipped")
         return
     _note_defects(part, state)
-    content_type = part.get_content_type()
     payload = part.get_payload()
-    if content_type in _MESSAGE_TYPES:
+    if part.get_content_maintype() == "message":
         _attach_message(part, state)
     elif part.is_multipart() and isinstance(payload, list):
         _walk_multipart(part, [c for c in payload if isinstance(c, Message)], state, depth)
@@ -201,27 +200,38 @@ def message_bytes(inner: Message) -> bytes:
     return buffer.getvalue()
 
 
+def _message_part_bytes(part: Message, state: WalkState) -> bytes:
+    """Serialised content of a message/* part (the stdlib pre-parses it into Messages)."""
+    payload = part.get_payload()
+    if not isinstance(payload, list):
+        return _decoded_payload(part, state)
+    try:
+        return b"".join(message_bytes(block) for block in payload if isinstance(block, Message))
+    except Exception:  # generator can choke on hostile headers
+        state.has_errors = True
+        state.warn("embedded message could not be re-serialised")
+        return b""
+
+
 def _attach_message(part: Message, state: WalkState) -> None:
+    """message/* parts are attachments; we never descend into forwarded messages."""
+    content_type = part.get_content_type()
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
-    try:
-        data = message_bytes(inner) if isinstance(inner, Message) else _decoded_payload(part, state)
-    except Exception:  # generator can choke on hostile headers; keep the raw text
-        state.has_errors = True
-        data = _decoded_payload(part, state) if isinstance(payload, str) else b""
-        state.warn("embedded message could not be re-serialised")
+    data = _message_part_bytes(part, state)
     name_warnings: list[str] = []
     filename = raw_filename(part, name_warnings)
-    if filename is None and isinstance(inner, Message) and inner.get("subject"):
+    is_message = content_type in _MESSAGE_TYPES
+    if is_message and filename is None and isinstance(inner, Message) and inner.get("subject"):
         subject = decode_header_value(str(inner.get("subject")))
         filename = f"{subject[:100]}.eml" if subject else None
-    attachment = Attachment(filename=sanitize_filename(filename, "message/rfc822"),
-                            content_type=part.get_content_type(), size=len(data))
-    if not attachment.filename.lower().endswith(".eml"):
+    attachment = Attachment(filename=sanitize_filename(filename, content_type), content_type=content_type,
+                            size=len(data), content_id=_content_id(part))
+    if is_message and not attachment.filename.lower().endswith(".eml"):
         attachment.filename += ".eml"
     _store_content(attachment, data, state)
     state.attachments.append(attachment)
-    if isinstance(inner, Message):
+    if is_message and isinstance(inner, Message):
         state.embedded.append(inner)
 
 
