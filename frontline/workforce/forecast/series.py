@@ -37,6 +37,8 @@ def _local_day(moment: pd.Timestamp, tz: str) -> date:
 
 def interval_grid(start: date, end: date, *, tz: str, freq: str = "30min") -> pd.DatetimeIndex:
     """Interval starts over local days [start, end), tz-aware in `tz`."""
+    if end <= start:
+        return pd.DatetimeIndex([], dtype=f"datetime64[ns, {tz}]", name="interval_start")
     first = pd.Timestamp(start).tz_localize(tz)
     last = pd.Timestamp(end).tz_localize(tz)
     return pd.date_range(first, last, freq=freq, inclusive="left", name="interval_start")
