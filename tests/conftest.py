@@ -106,3 +106,11 @@ def desk(database: kit_db.Database):  # type: ignore[no-untyped-def]
     from tests.factories import make_desk
 
     return make_desk(database)
+
+
+@pytest.fixture
+def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    from tests.support.live import serve_in_thread
+
+    with serve_in_thread(app) as url:
+        yield url

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, DateTime, Integer, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
+from frontline.kit.db import UTCDateTime
 from frontline.kit.errors import InvalidInput
 
 SortKey = Sequence[tuple[InstrumentedAttribute[Any], bool]]  # (column, descending)
@@ -32,13 +33,12 @@ def decode_cursor(cursor: str, key: SortKey) -> list[Any]:
 
 
 def _typed(column: InstrumentedAttribute[Any], value: Any) -> Any:
-    python_type = column.type.python_type
-    if python_type is datetime:
+    if isinstance(column.type, UTCDateTime | DateTime):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive datetime in cursor")
         return parsed
-    if python_type is int and not isinstance(value, int):
+    if isinstance(column.type, Integer) and not isinstance(value, int):
         raise ValueError("integer expected")
     return value
 

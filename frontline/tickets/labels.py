@@ -24,7 +24,7 @@ def clean_tags(names: Iterable[str]) -> list[str]:
 def tag_ids(db: Session, names: Sequence[str]) -> list[int]:
     if not names:
         return []
-    found = dict(db.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names))).tuples().all())
+    found = dict(db.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names))).all())
     for name in names:
         if name not in found:
             tag = Tag(name=name)
@@ -70,4 +70,4 @@ def category_names(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(db.execute(select(Category.id, Category.name).where(Category.id.in_(wanted))).tuples().all())
+    return dict(db.execute(select(Category.id, Category.name).where(Category.id.in_(wanted))).all())
