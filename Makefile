@@ -11,7 +11,7 @@ export FRONTLINE_DATA_DIR ?= var/data
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv"; exit 1; }
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
