@@ -117,7 +117,8 @@ def cyrillic_quality(text: str) -> float:
     if letters == 0:
         return 0.0
     coverage = min(1.0, letters / len(non_ascii))
-    well_cased = sum(len(w) for w in words if w.islower() or w.isupper() or w[1:].islower())
+    well_cased = sum(len(w) * (0.5 if len(w) > 1 and w.isupper() else 1.0)
+                     for w in words if w.islower() or w.isupper() or w[1:].islower())
     casing = well_cased / letters
     freq = sum(_RU_FREQ.get(ch, 0) for w in words for ch in w.lower()) / letters
     frequency = min(1.0, freq / 45.0)
@@ -182,6 +183,8 @@ def _check_suspicious(data: bytes, text: str, codec: str, declared: str | None) 
     if codec in _LATIN_FAMILY and not (looks_like_cyrillic_mojibake(text) or _has_c1_controls(text)):
         return Decoded(text, codec)
     declared_quality = cyrillic_quality(text) if codec in _CYRILLIC_CODECS else 0.0
+    if codec in _CYRILLIC_CODECS and (declared_quality >= 0.35 or sum(b > 127 for b in data) < 6):
+        return Decoded(text, codec)  # too little evidence to overrule a Cyrillic label
     best = best_cyrillic(data)
     if best and best[1] != codec and best[2] >= 0.6 and best[2] > declared_quality + 0.2:
         return Decoded(best[0], best[1], f"{_describe(declared)} did not match the content; "

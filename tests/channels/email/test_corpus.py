@@ -65,7 +65,7 @@ def _leaves(message: Message) -> list[Message]:
         part = stack.pop()
         payload = part.get_payload()
         if part.get_content_maintype() != "message" and part.is_multipart() and isinstance(payload, list):
-            stack.extend(reversed(payload))
+            stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append(part)
     return leaves
