@@ -100,7 +100,9 @@ def _disposition(part: Message) -> str:
 
 
 def _decoded_payload(part: Message, state: WalkState) -> bytes:
-    payload = part.get_payload()
+    # The raw payload: compat32's get_payload() would already decode 8-bit text with
+    # the declared charset and errors="replace", which is exactly what we must avoid.
+    payload = getattr(part, "_payload", None)
     if not isinstance(payload, (str, bytes)):
         return b""
     data, warning = decode_transfer(payload, str(part.get("content-transfer-encoding") or ""))
