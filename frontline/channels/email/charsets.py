@@ -112,17 +112,28 @@ def cyrillic_quality(text: str) -> float:
     non_ascii = [ch for ch in text if ord(ch) > 127]
     if not non_ascii:
         return 0.0
-    words = _CYRILLIC_WORD.findall(text)
+    matches = list(_CYRILLIC_WORD.finditer(text))
+    words = [m.group(0) for m in matches]
     letters = sum(len(w) for w in words)
     if letters == 0:
         return 0.0
     coverage = min(1.0, letters / len(non_ascii))
-    well_cased = sum(len(w) * (0.5 if len(w) > 1 and w.isupper() else 1.0)
-                     for w in words if w.islower() or w.isupper() or w[1:].islower())
+    well_cased = sum(len(m.group(0)) * (0.5 if len(m.group(0)) > 1 and m.group(0).isupper() else 1.0)
+                     for m in matches if _plausible_word(text, m))
     casing = well_cased / letters
     freq = sum(_RU_FREQ.get(ch, 0) for w in words for ch in w.lower()) / letters
     frequency = min(1.0, freq / 45.0)
     return coverage * casing * frequency
+
+
+def _plausible_word(text: str, match: re.Match[str]) -> bool:
+    """Sensible case pattern, and not glued to Latin letters (a one-byte accident)."""
+    word = match.group(0)
+    before = text[match.start() - 1] if match.start() else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+        return False
+    return word.islower() or word.isupper() or word[1:].islower()
 
 
 def best_cyrillic(data: bytes) -> tuple[str, str, float] | None:

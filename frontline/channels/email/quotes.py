@@ -37,7 +37,7 @@ _OUTLOOK_FIELDS = re.compile(
 _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
 _SIGNATURE_DELIMITER = re.compile(r"^--\s?$")
 _MOBILE_SIGNATURE = re.compile(
-    r"^\s*(Sent from my \w+|Sent from (Mail|Outlook|Yahoo Mail|my mobile)\b.*|Get Outlook for \w+.*"
+    r"^\s*(Sent from my .{1,60}|Sent from (Mail|Outlook|Yahoo Mail|my mobile)\b.*|Get Outlook for \w+.*"
     r"|Sent via .{1,40}|Отправлено с (моего )?\w+.*|Отправлено из .{1,60}|Sent from Samsung.*"
     r"|Von meinem \w+ gesendet.*|Envoyé de mon \w+.*)\s*$",
     re.IGNORECASE,
