@@ -28,7 +28,7 @@ from frontline.channels.email.quotes import visible_text
 
 MIB = 1024 * 1024
 _FIRST_TEXT_PART = re.compile(
-    rb"content-type:\s*text/plain[^\n]*\n(?:[ \t][^\n]*\n|[^\n]+\n)*?\r?\n(.*?)(?:\r?\n--|\Z)",
+    rb"content-type:\s*text/plain[^\n]*\n(?:[^\r\n][^\n]*\n)*?\r?\n(.*?)(?:\r?\n--|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
 
