@@ -66,10 +66,14 @@ def _quote_header_start(lines: list[str]) -> int | None:
             window = lines[index : index + span]
             if len(window) < span or not all(part.strip() for part in window):
                 break
-            joined = " ".join(part.strip() for part in window)
-            if any(p.match(joined) for p in _REPLY_HEADERS):
+            if _is_reply_header(window) and not (span > 1 and _is_reply_header(window[1:])):
                 return index
     return None
+
+
+def _is_reply_header(window: list[str]) -> bool:
+    joined = " ".join(part.strip() for part in window)
+    return any(pattern.match(joined) for pattern in _REPLY_HEADERS)
 
 
 def _is_outlook_block(lines: list[str], index: int) -> bool:

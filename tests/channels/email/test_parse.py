@@ -250,3 +250,12 @@ def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
 def test_mime_shaped_garbage_never_raises(chunks: list[bytes]) -> None:
     parsed = parse_email(b"".join(chunks))
     assert all(not 0xD800 <= ord(ch) <= 0xDFFF for ch in parsed.subject + parsed.text)
+
+
+def test_gmail_html_reply_quote_is_stripped() -> None:
+    html = (b'<div dir="ltr">Still broken, sorry.</div><br><div class="gmail_quote"><div class="gmail_attr">'
+            b'On Mon, Jan 1, 2024 at 10:00 AM Support &lt;<a href="mailto:s@x.com">s@x.com</a>&gt; wrote:<br>'
+            b'</div><blockquote class="gmail_quote">Try again</blockquote></div>')
+    parsed = parse_email(_message(HEAD + "Content-Type: text/html; charset=utf-8", html))
+    assert parsed.visible_text == "Still broken, sorry."
+    assert parsed.text.endswith("> Try again")

@@ -80,3 +80,8 @@ def test_plain_sentences_with_wrote_are_not_cut() -> None:
 def test_quoted_part_is_returned() -> None:
     split = split_reply("New text\n\nOn Tue, 2 Jan 2024, Bob <b@example.com> wrote:\n> old")
     assert split.quoted.endswith("> old")
+
+
+def test_header_directly_after_the_reply_line() -> None:
+    text = "Still broken, sorry.\nOn Mon, Jan 1, 2024 at 10:00 AM Support <s@x.com> wrote:\n\n> Try again"
+    assert visible_text(text) == "Still broken, sorry."
