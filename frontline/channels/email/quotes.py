@@ -23,6 +23,8 @@ _REPLY_HEADERS = [
     # Gmail (ru and others): "пн, 1 янв. 2024 г. в 10:00, Иван <ivan@x.ru>:"
     re.compile(rf"^.{{0,200}}\d{{1,2}}:\d{{2}}.{{0,100}}<{_EMAIL}>\s*:\s*$", re.DOTALL),
 ]
+# How a wrapped reply header begins; a line that does not is the reply's own last line.
+_HEADER_START = re.compile(r"^\s*(On|Am|Le|В|Во)\s|^\s*(\w{2,4}\.?,\s*)?\d", re.IGNORECASE)
 _ORIGINAL_MESSAGE = re.compile(
     r"^\s*-{2,}\s*(Original Message|Исходное сообщение|Пересылаемое сообщение|Ursprüngliche Nachricht"
     r"|Message d'origine)\s*-{2,}\s*$",
@@ -66,7 +68,8 @@ def _quote_header_start(lines: list[str]) -> int | None:
             window = lines[index : index + span]
             if len(window) < span or not all(part.strip() for part in window):
                 break
-            if _is_reply_header(window) and not (span > 1 and _is_reply_header(window[1:])):
+            later = span > 1 and not _HEADER_START.match(window[0]) and _is_reply_header(window[1:])
+            if _is_reply_header(window) and not later:
                 return index
     return None
 
