@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontline.accounts import audit
-from frontline.accounts.models import ApiToken, LoginFailure, TeamMember, TokenKind, User
+from frontline.accounts.models import ApiToken, LoginFailure, TokenKind, User
 from frontline.accounts.principal import ALL_SCOPES, Principal
 from frontline.accounts.security import new_token_secret, token_hash, verify_password
 from frontline.kit.db import utcnow
 from frontline.kit.errors import TooManyRequests, Unauthorized
+from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
 
 _LINK_SALT = "frontline.ticket-link"
@@ -91,27 +92,26 @@ def issue_token(
 
 
 def authenticate_token(db: Session, secret: str) -> Principal:
-    row = db.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
-            ApiToken.token_hash == token_hash(secret)
-        )
-    ).first()
+    """The caller behind a bearer token; every API request comes through here, so it is plain SQL."""
+    raw = Raw(db)
+    row = raw.one(
+        "SELECT t.id, t.revoked_at, t.expires_at, t.scopes, u.id, u.role, u.is_active FROM api_token t"
+        " JOIN user_account u ON u.id = t.user_id WHERE t.token_hash = :hash", {"hash": token_hash(secret)},
+    )
     if row is None:
         raise Unauthorized("This token is not valid.")
-    token, user = row
-    if token.revoked_at is not None:
+    token_id, revoked_at, expires_at, scopes, user_id, role, active = row
+    if revoked_at is not None:
         raise Unauthorized("This token was revoked.")
-    if token.expires_at is not None and token.expires_at <= utcnow():
+    expires = raw.read_time(expires_at)
+    if expires is not None and expires <= utcnow():
         raise Unauthorized("This token has expired. Log in again or create a new token.")
-    if not user.is_active:
+    if not active:
         raise Unauthorized("This account is deactivated.")
-    teams = db.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id)).all()
+    teams = [r[0] for r in raw.rows("SELECT team_id FROM team_member WHERE user_id = :u", {"u": user_id})]
     return Principal(
-        user_id=user.id,
-        role=user.role,
-        team_ids=frozenset(teams),
-        scopes=frozenset(token.scopes) & ALL_SCOPES,
-        token_id=token.id,
+        user_id=user_id, role=role, team_ids=frozenset(teams), scopes=frozenset(raw.read_json(scopes)) & ALL_SCOPES,
+        token_id=token_id,
     )
 
 

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 
 from frontline import __version__
 from frontline.accounts.api import router as accounts_router
 from frontline.contacts.api import router as contacts_router
 from frontline.kit import problems
 from frontline.kit.db import get_database
+from frontline.kit.middleware import SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
 from frontline.tickets.api import router as tickets_router
 from frontline.tickets.portal_api import router as portal_router
-
-log = logging.getLogger("frontline.http")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,19 +38,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.middleware("http")
-    async def _headers_and_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if log.isEnabledFor(logging.DEBUG) or response.status_code >= 500:
-            log.log(
-                logging.ERROR if response.status_code >= 500 else logging.DEBUG, "request",
-                extra={"method": request.method, "path": request.url.path, "status": response.status_code,
-                       "ms": round((time.perf_counter() - started) * 1000, 2)},
-            )
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app

@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -125,6 +128,22 @@ class Database:
                 raise
         for hook in db.info.pop("after_commit", []):
             hook()
+
+    async def call(self, fn: Callable[[Session], T], *, write: bool = True) -> T:
+        """Run `fn` in one transaction from async code.
+
+        On SQLite the work runs inline on the event loop: it is sub-millisecond and serialised by the
+        single writer anyway, and a thread hop costs more than the work. On PostgreSQL, where a
+        statement waits on the network, it runs in a worker thread so the loop stays free.
+        """
+
+        def unit() -> T:
+            with self.session(write=write) as db:
+                return fn(db)
+
+        if self.is_sqlite:
+            return unit()
+        return await anyio.to_thread.run_sync(unit)
 
     def dispose(self) -> None:
         self.reader.dispose()

@@ -1,22 +1,20 @@
-"""Tickets: create, change fields (with history), merge. Services flush; the boundary commits."""
+"""Tickets: change fields (with history), merge. Creation lives in create.py. Services flush; the boundary commits."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from frontline.accounts.models import Team, User
 from frontline.accounts.principal import Principal
 from frontline.contacts.models import Contact
-from frontline.contacts.service import find_or_create_by_email
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
 from frontline.tickets import history, labels
-from frontline.tickets.models import Attachment, Message, MessageKind, Priority, Status, Ticket, TicketEvent
-from frontline.tickets.sanitize import clean_html
-from frontline.tickets.schemas import TicketCreate, TicketUpdate
+from frontline.tickets.models import Attachment, Message, Priority, Status, Ticket, TicketEvent
+from frontline.tickets.schemas import TicketUpdate
 from frontline.tickets.status import apply_status
 
 
@@ -31,65 +29,6 @@ def _check_assignee(db: Session, user_id: int | None) -> None:
     user = db.get(User, user_id)
     if user is None or not user.is_active:
         raise InvalidInput(f"No active agent with id {user_id}.")
-
-
-def _resolve_contact(db: Session, data: TicketCreate) -> Contact | None:
-    if data.customer is not None:
-        return find_or_create_by_email(db, data.customer.email, data.customer.name)
-    if data.contact_id is not None:
-        contact = db.get(Contact, data.contact_id)
-        if contact is None:
-            raise InvalidInput(f"No contact with id {data.contact_id}.")
-        return contact
-    return None
-
-
-def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> Ticket:
-    """Open a ticket with the customer's first message. Agents' tickets default to their first team."""
-    _check_team(db, data.team_id)
-    _check_assignee(db, data.assignee_id)
-    contact = _resolve_contact(db, data)
-    team_id = data.team_id
-    if team_id is None and actor is not None and actor.team_ids:
-        team_id = min(actor.team_ids)
-    line = data.line
-    if line is None and team_id is not None:
-        line = db.scalar(select(Team.line).where(Team.id == team_id))
-    now = utcnow()
-    ticket = Ticket(
-        subject=data.subject,
-        status=data.status,
-        priority=Priority[data.priority],
-        channel=data.channel,
-        category_id=labels.category_id(db, data.category),
-        contact_id=contact.id if contact else None,
-        organisation_id=contact.organisation_id if contact else None,
-        team_id=team_id,
-        line=line,
-        assignee_id=data.assignee_id,
-        created_by_id=actor.user_id if actor else None,
-        created_at=now,
-        updated_at=now,
-        reopen_count=0,
-    )
-    db.add(ticket)
-    db.flush()
-    tags = labels.clean_tags(data.tags)
-    labels.set_tags(db, ticket.id, tags)
-    if data.description or data.description_html:
-        db.add(
-            Message(
-                ticket_id=ticket.id,
-                kind=MessageKind.inbound,
-                channel=data.channel,
-                author_contact_id=contact.id if contact else None,
-                body_text=data.description,
-                body_html=clean_html(data.description_html) if data.description_html else None,
-                created_at=now,
-            )
-        )
-    history.record(db, ticket.id, "created", actor, data={"channel": data.channel, "status": data.status})
-    return ticket
 
 
 def _set_field(db: Session, ticket: Ticket, field: str, value: Any, actor: Principal | None) -> bool:

@@ -1,0 +1,151 @@
+"""Opening a ticket: the desk's hottest write path, in plain SQL (see frontline/kit/rawsql.py).
+
+One call resolves the customer, checks team and assignee, and inserts the ticket, its tags, the
+customer's first message and the history entry: all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from frontline.accounts.principal import Principal
+from frontline.contacts.service import normalise_identity
+from frontline.kit.db import utcnow
+from frontline.kit.errors import InvalidInput
+from frontline.kit.rawsql import Raw
+from frontline.tickets import history
+from frontline.tickets.labels import clean_tags
+from frontline.tickets.models import Priority
+from frontline.tickets.sanitize import clean_html
+from frontline.tickets.schemas import TicketCreate
+
+
+@dataclass
+class NewTicket:
+    id: int
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    category: str | None
+    tags: list[str]
+    contact_id: int | None
+    organisation_id: int | None
+    team_id: int | None
+    line: str | None
+    assignee_id: int | None
+    created_at: datetime
+
+
+def _team_line(raw: Raw, team_id: int) -> str | None:
+    row = raw.one("SELECT line FROM team WHERE id = :id", {"id": team_id})
+    if row is None:
+        raise InvalidInput(f"No team with id {team_id}.")
+    return str(row[0]) if row[0] else None
+
+
+def _check_assignee(raw: Raw, user_id: int) -> None:
+    row = raw.one("SELECT is_active FROM user_account WHERE id = :id", {"id": user_id})
+    if row is None or not row[0]:
+        raise InvalidInput(f"No active agent with id {user_id}.")
+
+
+def _organisation_for(raw: Raw, email: str) -> int | None:
+    domain = email.rsplit("@", 1)[-1]
+    for org_id, domains in raw.rows("SELECT id, domains FROM organisation ORDER BY id"):
+        if domain in (d.lower() for d in raw.read_json(domains) or []):
+            return int(org_id)
+    return None
+
+
+def _customer(raw: Raw, data: TicketCreate, now: datetime) -> tuple[int | None, int | None]:
+    """(contact id, organisation id) of the ticket's customer, creating the contact on first contact."""
+    if data.contact_id is not None:
+        row = raw.one("SELECT organisation_id FROM contact WHERE id = :id", {"id": data.contact_id})
+        if row is None:
+            raise InvalidInput(f"No contact with id {data.contact_id}.")
+        return data.contact_id, row[0]
+    if data.customer is None:
+        return None, None
+    email = normalise_identity("email", data.customer.email)
+    row = raw.one(
+        "SELECT c.id, c.organisation_id FROM contact_identity i JOIN contact c ON c.id = i.contact_id "
+        "WHERE i.kind = 'email' AND i.value = :value", {"value": email},
+    )
+    if row is not None:
+        return int(row[0]), row[1]
+    org_id = _organisation_for(raw, email)
+    contact_id = raw.value(
+        "INSERT INTO contact (name, language, organisation_id, notes, created_at, updated_at) "
+        "VALUES (:name, NULL, :org, '', :now, :now) RETURNING id",
+        {"name": data.customer.name or email.split("@")[0], "org": org_id, "now": raw.time(now)},
+    )
+    raw.run("INSERT INTO contact_identity (contact_id, kind, value) VALUES (:c, 'email', :v)",
+                {"c": contact_id, "v": email})
+    return int(contact_id), org_id
+
+
+def _category(raw: Raw, name: str | None) -> int | None:
+    if not name:
+        return None
+    row = raw.one("SELECT id FROM category WHERE name = :n", {"n": name})
+    if row is not None:
+        return int(row[0])
+    return int(raw.value("INSERT INTO category (name) VALUES (:n) RETURNING id", {"n": name}))
+
+
+def _tags(raw: Raw, ticket_id: int, names: list[str]) -> None:
+    for name in names:
+        row = raw.one("SELECT id FROM tag WHERE name = :n", {"n": name})
+        tag_id = row[0] if row else raw.value("INSERT INTO tag (name) VALUES (:n) RETURNING id", {"n": name})
+        raw.run("INSERT INTO ticket_tag (ticket_id, tag_id) VALUES (:t, :g)", {"t": ticket_id, "g": tag_id})
+
+
+def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> NewTicket:
+    """Open a ticket with the customer's first message. Agents' tickets default to their first team."""
+    raw = Raw(db)
+    now = utcnow()
+    tags = clean_tags(data.tags)
+    team_id = data.team_id
+    if team_id is None and actor is not None and actor.team_ids:
+        team_id = min(actor.team_ids)
+    team_line = _team_line(raw, team_id) if team_id is not None else None
+    if data.assignee_id is not None:
+        _check_assignee(raw, data.assignee_id)
+    contact_id, org_id = _customer(raw, data, now)
+    line = data.line.value if data.line else team_line
+    ticket_id = int(raw.value(
+        "INSERT INTO ticket (subject, status, priority, channel, category_id, contact_id, organisation_id, team_id,"
+        " line, assignee_id, created_by_id, created_at, updated_at, reopen_count) VALUES (:subject, :status,"
+        " :priority, :channel, :category, :contact, :org, :team, :line, :assignee, :creator, :now, :now, 0)"
+        " RETURNING id",
+        {"subject": data.subject, "status": data.status, "priority": int(Priority[data.priority]),
+         "channel": data.channel.value, "category": _category(raw, data.category), "contact": contact_id,
+         "org": org_id, "team": team_id, "line": line, "assignee": data.assignee_id,
+         "creator": actor.user_id if actor else None, "now": raw.time(now)},
+    ))
+    _tags(raw, ticket_id, tags)
+    if data.description or data.description_html:
+        raw.run(
+            "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, body_html, created_at)"
+            " VALUES (:t, 'inbound', :channel, :contact, :text, :html, :now)",
+            {"t": ticket_id, "channel": data.channel.value, "contact": contact_id, "text": data.description,
+             "html": clean_html(data.description_html) if data.description_html else None, "now": raw.time(now)},
+        )
+    actor_fields = history.actor_fields(actor)
+    raw.run(
+        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, actor_user_id, actor_contact_id, data, created_at)"
+        f" VALUES (:t, 'created', :kind, :user, :contact, :data{raw.json_cast()}, :now)",
+        {"t": ticket_id, "kind": actor_fields["actor_kind"], "user": actor_fields["actor_user_id"],
+         "contact": actor_fields["actor_contact_id"], "data": raw.json({"channel": data.channel.value,
+                                                                         "status": data.status}),
+         "now": raw.time(now)},
+    )
+    return NewTicket(
+        id=ticket_id, subject=data.subject, status=data.status, priority=data.priority, channel=data.channel.value,
+        category=data.category or None, tags=sorted(tags), contact_id=contact_id, organisation_id=org_id,
+        team_id=team_id, line=line, assignee_id=data.assignee_id, created_at=now,
+    )
