@@ -17,5 +17,6 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Apply every domain's migrations (each domain may keep its own branch off 0001)."""
     command.upgrade(alembic_config(url), revision)
