@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -126,7 +126,7 @@ def change_password(db: Session, user: User, *, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     # Other sessions end with a password change; API tokens stay (integrations are not logins).
     db.execute(
-        ApiToken.__table__.update()
+        update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.kind == TokenKind.session, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )

@@ -98,15 +98,15 @@ def _customers(db: Any, rng: random.Random, count: int) -> list[tuple[int, str, 
     for i in range(count):
         lang = "ru" if rng.random() < 0.6 else "en"
         name = _people(rng, lang)
-        org = rng.choice(org_ids) if rng.random() < 0.5 else None
-        domain = org[1] if org else rng.choice(["mail.example", "inbox.example", "post.example"])
-        contact = Contact(name=name, language=lang, organisation_id=org[0] if org else None)
+        member_of = rng.choice(org_ids) if rng.random() < 0.5 else None
+        domain = member_of[1] if member_of else rng.choice(["mail.example", "inbox.example", "post.example"])
+        contact = Contact(name=name, language=lang, organisation_id=member_of[0] if member_of else None)
         db.add(contact)
         db.flush()
         db.add(ContactIdentity(contact_id=contact.id, kind="email", value=f"client{i + 1}@{domain}"))
         if rng.random() < 0.3:
             db.add(ContactIdentity(contact_id=contact.id, kind="phone", value=f"+7999{rng.randrange(10**7):07d}"))
-        customers.append((contact.id, name, lang, org[0] if org else None))
+        customers.append((contact.id, name, lang, member_of[0] if member_of else None))
     db.flush()
     return customers
 

@@ -29,11 +29,20 @@ def _delay(rng: random.Random, channel: str) -> timedelta:
     return timedelta(minutes=min(rng.lognormvariate(4.2, 0.9), 60 * 30))
 
 
-def _event(at: datetime, kind: str, *, user: int | None = None, field_: str | None = None, old: Any = None,
-           new: Any = None) -> dict[str, Any]:
-    return {"kind": kind, "field": field_, "old_value": old, "new_value": new, "created_at": at,
-            "actor_kind": "agent" if user else "system", "actor_user_id": user, "actor_contact_id": None,
-            "data": None}
+def _event(
+    at: datetime, kind: str, *, user: int | None = None, field_: str | None = None, old: Any = None, new: Any = None
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "field": field_,
+        "old_value": old,
+        "new_value": new,
+        "created_at": at,
+        "actor_kind": "agent" if user else "system",
+        "actor_user_id": user,
+        "actor_contact_id": None,
+        "data": None,
+    }
 
 
 def _final_status(rng: random.Random, age: timedelta) -> str:
@@ -47,8 +56,15 @@ def _final_status(rng: random.Random, age: timedelta) -> str:
 
 
 def plan_ticket(
-    rng: random.Random, at: datetime, channel: str, *, now: datetime, customers: list[tuple[int, str, str, int | None]],
-    team_ids: dict[str, int], agents: dict[str, list[int]], categories: dict[str, int],
+    rng: random.Random,
+    at: datetime,
+    channel: str,
+    *,
+    now: datetime,
+    customers: list[tuple[int, str, str, int | None]],
+    team_ids: dict[str, int],
+    agents: dict[str, list[int]],
+    categories: dict[str, int],
 ) -> TicketPlan:
     topic = rng.choices(content.TOPICS, weights=TOPIC_WEIGHTS)[0]
     contact_id, name, lang, org_id = customers[int(len(customers) * rng.random() ** 2)]
@@ -61,8 +77,16 @@ def plan_ticket(
         final_team = TEAM_OF_LINE[topic.team]
     assignee = rng.choice(agents[final_team]) if status != "new" else None
     plan = TicketPlan(ticket={}, tags=list(topic.tags[:1]))
-    plan.messages.append({"kind": "inbound", "channel": channel, "author_contact_id": contact_id,
-                          "author_user_id": None, "body_text": body, "created_at": at})
+    plan.messages.append(
+        {
+            "kind": "inbound",
+            "channel": channel,
+            "author_contact_id": contact_id,
+            "author_user_id": None,
+            "body_text": body,
+            "created_at": at,
+        }
+    )
     plan.events.append(_event(at, "created"))
     t = at
     first_response = None
@@ -73,20 +97,43 @@ def plan_ticket(
             l1_agent = rng.choice(agents[first_team])
             plan.messages.append(_reply(rng, lang, name, l1_agent, channel, t, index=0))
             t += _delay(rng, "email")
-            plan.events.append(_event(t, "escalated", user=l1_agent, field_="team_id", old=str(team_ids[first_team]),
-                                      new=str(team_ids[final_team])))
+            plan.events.append(
+                _event(
+                    t,
+                    "escalated",
+                    user=l1_agent,
+                    field_="team_id",
+                    old=str(team_ids[first_team]),
+                    new=str(team_ids[final_team]),
+                )
+            )
             plan.tags.append("escalated")
         plan.messages.append(_reply(rng, lang, name, assignee, channel, t, index=1 if final_team != first_team else 0))
         if rng.random() < 0.45:
             t += _delay(rng, channel) * 2
-            plan.messages.append({"kind": "inbound", "channel": channel, "author_contact_id": contact_id,
-                                  "author_user_id": None, "created_at": t,
-                                  "body_text": rng.choice(content.FOLLOWUPS_RU if lang == "ru" else content.FOLLOWUPS_EN)})
+            plan.messages.append(
+                {
+                    "kind": "inbound",
+                    "channel": channel,
+                    "author_contact_id": contact_id,
+                    "author_user_id": None,
+                    "created_at": t,
+                    "body_text": rng.choice(content.FOLLOWUPS_RU if lang == "ru" else content.FOLLOWUPS_EN),
+                }
+            )
             t += _delay(rng, channel)
             plan.messages.append(_reply(rng, lang, name, assignee, channel, t, index=2))
         if rng.random() < 0.2:
-            plan.messages.append({"kind": "note", "channel": channel, "author_user_id": assignee,
-                                  "author_contact_id": None, "body_text": rng.choice(content.NOTES), "created_at": t})
+            plan.messages.append(
+                {
+                    "kind": "note",
+                    "channel": channel,
+                    "author_user_id": assignee,
+                    "author_contact_id": None,
+                    "body_text": rng.choice(content.NOTES),
+                    "created_at": t,
+                }
+            )
     plan.messages = [m for m in plan.messages if m["created_at"] <= now]
     solved_at = closed_at = None
     if status in ("solved", "closed"):
@@ -98,21 +145,40 @@ def plan_ticket(
     if org_id is not None and rng.random() < 0.3:
         plan.tags.append("vip")
     plan.ticket = {
-        "subject": subject, "status": status, "priority": int(priority), "channel": channel,
-        "category_id": categories[topic.category], "contact_id": contact_id, "organisation_id": org_id,
-        "team_id": team_ids[final_team], "line": "L1" if final_team == "L1 Support" else topic.team[:2]
-        if topic.team != "Billing" else "L2", "assignee_id": assignee, "created_by_id": None,
-        "merged_into_id": None, "created_at": at, "updated_at": max(t, closed_at or solved_at or t),
+        "subject": subject,
+        "status": status,
+        "priority": int(priority),
+        "channel": channel,
+        "category_id": categories[topic.category],
+        "contact_id": contact_id,
+        "organisation_id": org_id,
+        "team_id": team_ids[final_team],
+        "line": "L1" if final_team == "L1 Support" else topic.team[:2] if topic.team != "Billing" else "L2",
+        "assignee_id": assignee,
+        "created_by_id": None,
+        "merged_into_id": None,
+        "created_at": at,
+        "updated_at": max(t, closed_at or solved_at or t),
         "first_response_at": first_response if first_response and first_response <= now else None,
-        "solved_at": solved_at, "closed_at": closed_at, "reopen_count": 0,
+        "solved_at": solved_at,
+        "closed_at": closed_at,
+        "reopen_count": 0,
     }
     plan.tags = sorted(set(plan.tags))
     return plan
 
 
-def _reply(rng: random.Random, lang: str, name: str, agent: int | None, channel: str, at: datetime,
-           *, index: int) -> dict[str, Any]:
+def _reply(
+    rng: random.Random, lang: str, name: str, agent: int | None, channel: str, at: datetime, *, index: int
+) -> dict[str, Any]:
     replies = content.REPLIES_RU if lang == "ru" else content.REPLIES_EN
     text = replies[min(index + rng.randrange(2), len(replies) - 1)].format(name=name.split()[0])
-    return {"kind": "reply", "channel": channel, "author_user_id": agent, "author_contact_id": None,
-            "body_text": text, "created_at": at, "delivery_status": "sent"}
+    return {
+        "kind": "reply",
+        "channel": channel,
+        "author_user_id": agent,
+        "author_contact_id": None,
+        "body_text": text,
+        "created_at": at,
+        "delivery_status": "sent",
+    }

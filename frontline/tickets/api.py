@@ -71,16 +71,17 @@ def _create_unit(db: Session, settings: Settings, secret: str, body: TicketCreat
         TicketCreated, bool]:
     caller = authenticate_token(db, secret)
     caller.require_scope(Scope.write)
-    claim = None
+    claim: idempotency.IdempotencyKey | None = None
     if key is not None:
-        claim = idempotency.claim(db, owner=caller.owner_key, key=key, resource="ticket",
+        claimed = idempotency.claim(db, owner=caller.owner_key, key=key, resource="ticket",
                                   fingerprint=idempotency.request_fingerprint(body.model_dump(mode="json")))
-        if isinstance(claim, int):
-            ticket = db.get(Ticket, claim)
+        if isinstance(claimed, int):
+            ticket = db.get(Ticket, claimed)
             if ticket is None:
                 raise NotFound("The ticket created with this Idempotency-Key no longer exists.")
             out = ticket_out(db, ticket, settings.ticket_prefix)
             return TicketCreated(**out.model_dump(), customer_link=_link(settings, ticket.id, ticket.contact_id)), True
+        claim = claimed
     new = create_ticket_row(db, caller, body)
     if claim is not None:
         claim.resource_id = new.id

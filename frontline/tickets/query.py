@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
@@ -39,7 +39,7 @@ class TicketFilter:
     created_before: datetime | None = None
 
 
-def _assignee_clause(value: str, principal: Principal):  # type: ignore[no-untyped-def]
+def _assignee_clause(value: str, principal: Principal) -> ColumnElement[bool]:
     if value == "none":
         return Ticket.assignee_id.is_(None)
     if value == "me":
@@ -49,8 +49,8 @@ def _assignee_clause(value: str, principal: Principal):  # type: ignore[no-untyp
     raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
 
 
-def _conditions(f: TicketFilter, principal: Principal) -> list:  # type: ignore[type-arg]
-    conds = [visible_clause(principal), Ticket.merged_into_id.is_(None)]
+def _conditions(f: TicketFilter, principal: Principal) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [visible_clause(principal), Ticket.merged_into_id.is_(None)]
     if f.status:
         conds.append(Ticket.status.in_(f.status) if len(f.status) > 1 else Ticket.status == f.status[0])
     if f.priority:

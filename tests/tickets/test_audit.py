@@ -9,10 +9,18 @@ from tests.factories import ticket_payload
 
 
 def test_every_field_change_is_recorded(client, desk, database):
-    t = client.post("/api/v1/tickets", json=ticket_payload(subject="Old", tags=["a"]), headers=desk.agent1.headers).json()
+    t = client.post(
+        "/api/v1/tickets", json=ticket_payload(subject="Old", tags=["a"]), headers=desk.agent1.headers
+    ).json()
     changes = {
-        "subject": "New", "priority": "urgent", "status": "open", "category": "Billing", "tags": ["b", "a"],
-        "team_id": desk.l2.id, "line": "L2", "assignee_id": desk.agent2.user.id,
+        "subject": "New",
+        "priority": "urgent",
+        "status": "open",
+        "category": "Billing",
+        "tags": ["b", "a"],
+        "team_id": desk.l2.id,
+        "line": "L2",
+        "assignee_id": desk.agent2.user.id,
     }
     r = client.patch(f"/api/v1/tickets/{t['id']}", json=changes, headers=desk.agent1.headers)
     assert r.status_code == 200, r.text
@@ -52,6 +60,12 @@ def test_security_actions_are_audited(client, desk, database):
     with database.session(write=False) as db:
         actions = [(a.action, a.actor_user_id) for a in db.scalars(select(AuditLog).order_by(AuditLog.id))]
     me, admin = desk.agent1.user.id, desk.admin.user.id
-    for expected in [("login.failure", me), ("login.success", me), ("token.created", me), ("token.revoked", me),
-                     ("user.role_changed", admin), ("user.teams_changed", admin)]:
+    for expected in [
+        ("login.failure", me),
+        ("login.success", me),
+        ("token.created", me),
+        ("token.revoked", me),
+        ("user.role_changed", admin),
+        ("user.teams_changed", admin),
+    ]:
         assert expected in actions, (expected, actions)

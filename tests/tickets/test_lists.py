@@ -15,8 +15,9 @@ def tickets(client, desk):
     specs = [("low", ["billing"]), ("urgent", ["bug"]), ("normal", []), ("high", ["bug", "vip"]), ("urgent", [])]
     for i, (priority, tags) in enumerate(specs * 3):
         team = desk.l1 if i % 2 == 0 else desk.l2
-        body = ticket_payload(priority=priority, tags=tags, team_id=team.id,
-                              assignee_id=desk.agent1.user.id if i % 3 == 0 else None)
+        body = ticket_payload(
+            priority=priority, tags=tags, team_id=team.id, assignee_id=desk.agent1.user.id if i % 3 == 0 else None
+        )
         made.append(client.post("/api/v1/tickets", json=body, headers=desk.admin.headers).json())
     return made
 
@@ -40,8 +41,10 @@ def test_pages_cover_everything_once_in_order(client, desk, tickets, sort):
     assert sorted(t["id"] for t in items) == sorted(t["id"] for t in tickets)
     rank = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
     keys = {
-        "-created": lambda t: (t["created_at"], t["id"]), "created": lambda t: (t["created_at"], t["id"]),
-        "-updated": lambda t: (t["updated_at"], t["id"]), "updated": lambda t: (t["updated_at"], t["id"]),
+        "-created": lambda t: (t["created_at"], t["id"]),
+        "created": lambda t: (t["created_at"], t["id"]),
+        "-updated": lambda t: (t["updated_at"], t["id"]),
+        "updated": lambda t: (t["updated_at"], t["id"]),
         "priority": lambda t: (-rank[t["priority"]], t["created_at"], t["id"]),
     }
     expected = sorted(items, key=keys[sort], reverse=sort.startswith("-"))
@@ -83,7 +86,9 @@ def test_merge_moves_conversation_and_points_to_survivor(client, desk):
     assert r.json()["tags"] == ["x", "y"]
     merged = client.get(f"/api/v1/tickets/{a['id']}", headers=desk.agent1.headers).json()
     assert merged["merged_into"] == b["number"] and merged["status"] == "closed"
-    texts = [m["body_text"] for m in client.get(f"/api/v1/tickets/{b['id']}/messages", headers=desk.agent1.headers).json()]
+    texts = [
+        m["body_text"] for m in client.get(f"/api/v1/tickets/{b['id']}/messages", headers=desk.agent1.headers).json()
+    ]
     assert "reply on A" in texts and len(texts) == 3
     kinds = [e["kind"] for e in client.get(f"/api/v1/tickets/{b['id']}/events", headers=desk.agent1.headers).json()]
     assert kinds.count("created") == 2 and "merged" in kinds
@@ -91,7 +96,9 @@ def test_merge_moves_conversation_and_points_to_survivor(client, desk):
     assert a["id"] not in listed and b["id"] in listed
     again = client.post(f"/api/v1/tickets/{a['id']}/merge", json={"into": b["number"]}, headers=desk.agent1.headers)
     assert again.status_code == 422
-    self_merge = client.post(f"/api/v1/tickets/{b['id']}/merge", json={"into": b["number"]}, headers=desk.agent1.headers)
+    self_merge = client.post(
+        f"/api/v1/tickets/{b['id']}/merge", json={"into": b["number"]}, headers=desk.agent1.headers
+    )
     assert self_merge.status_code == 422
 
 
