@@ -111,7 +111,10 @@ class ModelBuilder:
                     built.x[a, d, t] = var
                     day_vars.append(var)
                 work = self.model.new_bool_var(f"work_{a}_{d}")
-                self.model.add_max_equality(work, day_vars)
+                if RuleFamily.ONE_SHIFT_PER_DAY in self.enforced and not self.use_literals:
+                    self.model.add(work == sum(day_vars))  # also enforces at most one shift per day
+                else:
+                    self.model.add_max_equality(work, day_vars)
                 built.work[a, d] = work
 
     def day_vars(self, agent: int, day: int, templates: Sequence[int] | None = None) -> list[cp_model.IntVar]:
