@@ -2,6 +2,7 @@
 
 from frontline.accounts import models as accounts  # noqa: F401
 from frontline.contacts import models as contacts  # noqa: F401
+from frontline.jobs import models as jobs  # noqa: F401
 from frontline.kit import idempotency  # noqa: F401
 from frontline.kit.db import Base
 from frontline.tickets import models as tickets  # noqa: F401

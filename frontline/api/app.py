@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from frontline import __version__
 from frontline.accounts.api import router as accounts_router
 from frontline.contacts.api import router as contacts_router
+from frontline.jobs.runtime import jobs_lifespan
 from frontline.kit import problems
 from frontline.kit.db import get_database
 from frontline.kit.middleware import SecurityHeaders
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        lifespan=jobs_lifespan(settings),
     )
     app.state.settings = settings
     app.state.database = get_database(settings.database_url, pool_size=settings.db_pool_size)

@@ -9,11 +9,13 @@ import typer
 from rich.console import Console
 from sqlalchemy import select
 
+from frontline.cli.worker import worker
 from frontline.kit.settings import get_settings
 
 app = typer.Typer(help="Frontline customer-support desk.", no_args_is_help=True, add_completion=False)
 token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.command()(worker)
 console = Console()
 
 

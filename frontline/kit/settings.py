@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Log one JSON object per line.")
     db_pool_size: int = 10
+    jobs_in_process: bool = Field(
+        default=True,
+        description="Run background jobs inside the web process (SQLite: a runner thread; "
+        "PostgreSQL: a procrastinate worker thread). Turn off when `frontline worker` processes run them.",
+    )
+    job_modules: list[str] = Field(
+        default_factory=list,
+        description="Extra modules that register job handlers (frontline/<domain>/jobs.py are found anyway).",
+    )
+    jobs_poll_seconds: float = Field(default=1.0, description="SQLite runner: look for due jobs this often.")
+    jobs_lease_seconds: int = Field(
+        default=600, description="SQLite runner: a job still running after this long is presumed dead and re-run."
+    )
+    worker_concurrency: int = Field(default=4, description="PostgreSQL: jobs run at once per worker process.")
 
     @property
     def is_sqlite(self) -> bool:

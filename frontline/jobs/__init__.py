@@ -1,0 +1,9 @@
+"""Background jobs: enqueue in the caller's transaction, run with retries, on SQLite or PostgreSQL.
+
+See docs/jobs.md. Domain code uses `enqueue`, `handler` and `periodic`; tests use `run_pending`.
+"""
+
+from frontline.jobs.registry import discover, handler, periodic
+from frontline.jobs.runtime import enqueue, run_pending, start_in_process
+
+__all__ = ["discover", "enqueue", "handler", "periodic", "run_pending", "start_in_process"]

@@ -1,0 +1,98 @@
+"""Which job kinds exist and what runs them: `@handler` and `@periodic` fill one process-wide registry.
+
+Domain code registers handlers in `frontline/<domain>/jobs.py`; `discover()` imports all of those
+(plus `settings.job_modules`) so the web process and every `frontline worker` know the same kinds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from frontline.jobs.schedule import check_interval
+
+JobFunction = Callable[[Session, dict[str, Any]], None]
+FailureHook = Callable[[Session, dict[str, Any], str], None]
+
+
+@dataclass(frozen=True)
+class Handler:
+    kind: str
+    fn: JobFunction
+    max_attempts: int = 8
+    on_failure: FailureHook | None = None
+
+
+@dataclass(frozen=True)
+class Periodic:
+    kind: str
+    every: timedelta
+
+
+HANDLERS: dict[str, Handler] = {}
+PERIODIC: dict[str, Periodic] = {}
+
+
+def handler(
+    kind: str, *, max_attempts: int = 8, on_failure: FailureHook | None = None
+) -> Callable[[JobFunction], JobFunction]:
+    """Register `fn(db, payload)` as the code that runs jobs of `kind`.
+
+    `on_failure(db, payload, last_error)` runs in a fresh transaction once the last attempt failed,
+    so the domain can show the failure (e.g. mark an outbound e-mail failed on its ticket).
+    """
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+
+    def register(fn: JobFunction) -> JobFunction:
+        existing = HANDLERS.get(kind)
+        if existing is not None and existing.fn is not fn:
+            raise ValueError(f"job kind {kind!r} already has a handler ({existing.fn.__qualname__})")
+        HANDLERS[kind] = Handler(kind, fn, max_attempts, on_failure)
+        return fn
+
+    return register
+
+
+def periodic(
+    kind: str, *, every: timedelta, max_attempts: int = 1, on_failure: FailureHook | None = None
+) -> Callable[[JobFunction], JobFunction]:
+    """Register `fn(db, payload)` to run every `every` (on a UTC grid, once across all processes).
+
+    The payload is `{"scheduled_for": <ISO time of the tick>}`. One attempt by default: the next tick
+    comes soon enough.
+    """
+    check_interval(every)
+
+    def register(fn: JobFunction) -> JobFunction:
+        handler(kind, max_attempts=max_attempts, on_failure=on_failure)(fn)
+        PERIODIC[kind] = Periodic(kind, every)
+        return fn
+
+    return register
+
+
+def get_handler(kind: str) -> Handler:
+    try:
+        return HANDLERS[kind]
+    except KeyError:
+        raise LookupError(f"no handler registered for job kind {kind!r}") from None
+
+
+def discover(extra_modules: Iterable[str] = ()) -> None:
+    """Import every `frontline.<domain>.jobs` module and the extra modules, registering their jobs."""
+    import frontline
+
+    for root in frontline.__path__:
+        for info in pkgutil.iter_modules([root]):
+            if info.ispkg and info.name != "jobs" and (Path(root) / info.name / "jobs.py").is_file():
+                importlib.import_module(f"frontline.{info.name}.jobs")
+    for module in extra_modules:
+        importlib.import_module(module)
