@@ -145,7 +145,7 @@ def schedule_periodic(database: Database, now: datetime) -> None:
     if not PERIODIC:
         return
     with database.session(write=False) as db:
-        planned = dict(db.execute(select(JobSchedule.kind, JobSchedule.next_run_at)).tuples().all())
+        planned = {kind: at for kind, at in db.execute(select(JobSchedule.kind, JobSchedule.next_run_at))}
     if all(kind in planned and planned[kind] > now for kind in PERIODIC):
         return
     with database.session() as db:
