@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -149,14 +149,13 @@ def test_night_premium_cost_and_night_hours():
 
 def test_night_hours_with_a_window_inside_one_day():
     window = NightWindow(time(0), time(5))
-    assert night_hours(*_span(date(2024, 1, 1), 20, 12), window) == pytest.approx(5.0)
-    assert night_hours(*_span(date(2024, 1, 1), 4, 2), window) == pytest.approx(1.0)
-    assert night_hours(*_span(date(2024, 1, 1), 4, 2), NightWindow(time(3), time(3))) == 0.0
+    monday = date(2024, 1, 1)
+    assert night_hours(*_span(monday, 20, 12), window=window) == pytest.approx(5.0)
+    assert night_hours(*_span(monday, 4, 2), window=window) == pytest.approx(1.0)
+    assert night_hours(*_span(monday, 4, 2), window=NightWindow(time(3), time(3))) == 0.0
 
 
-def _span(day: date, hour: int, length: int):
-    from datetime import datetime, timedelta
-
+def _span(day: date, hour: int, length: int) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(hour))
     return start, start + timedelta(hours=length)
 
