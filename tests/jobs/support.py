@@ -22,12 +22,13 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0, step: float =
     return condition()
 
 
-def start_worker(database_url: str, *extra: str) -> subprocess.Popen[bytes]:
-    """`frontline worker` as a real process, knowing the test handlers."""
+def start_worker(database_url: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """`frontline worker` as a real process, knowing the test handlers, logging into `log`."""
     env = {**os.environ, "FRONTLINE_DATABASE_URL": database_url, "FRONTLINE_LOG_JSON": "false",
            "PYTHONPATH": str(REPO), "FRONTLINE_JOB_MODULES": '["tests.jobs.handlers"]'}
     command = [sys.executable, "-c", "from frontline.cli.main import main; main()", "worker", *extra]
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:

@@ -46,11 +46,11 @@ def test_web_process_leaves_jobs_alone_when_told(settings: Settings, database: D
 
 def test_worker_process_runs_jobs_and_stops_on_sigterm(database: Database, tmp_path: Path) -> None:
     marker = tmp_path / "ran.txt"
-    worker = start_worker(database.url)
+    worker = start_worker(database.url, tmp_path / "worker.log")
     try:
         with database.session() as db:
             enqueue(db, "test.touch", {"marker": str(marker), "note": "from the worker"})
-        assert wait_for(lambda: marker.exists(), timeout=30), worker.stdout and worker.stdout.read1().decode()
+        assert wait_for(lambda: marker.exists(), timeout=30), "the worker never ran the job"
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(30) == 0
     finally:
@@ -68,18 +68,18 @@ run_pending(get_database(sys.argv[1]))
 """
 
 
-def _start_crashing_process(database: Database) -> subprocess.Popen[bytes]:
+def _start_crashing_process(database: Database, log: Path) -> subprocess.Popen[bytes]:
     if database.is_sqlite:
         return subprocess.Popen([sys.executable, "-c", CRASHING_RUNNER, database.url], cwd=REPO,
                                 env={"PYTHONPATH": str(REPO), "PATH": ""})
-    return start_worker(database.url)
+    return start_worker(database.url, log)
 
 
 def test_job_of_a_crashed_process_runs_again(database: Database, tmp_path: Path) -> None:
     started, marker = tmp_path / "started.txt", tmp_path / "ran.txt"
     with database.session() as db:
         enqueue(db, "test.crash_once", {"started": str(started), "marker": str(marker)})
-    process = _start_crashing_process(database)
+    process = _start_crashing_process(database, tmp_path / "worker.log")
     try:
         assert wait_for(started.exists, timeout=30)
     finally:
@@ -104,7 +104,7 @@ def test_several_workers_share_the_queue_without_running_a_job_twice(
     if database.is_sqlite:
         pytest.skip("several worker processes are a PostgreSQL deployment")
     marker = tmp_path / "ran.txt"
-    workers = [start_worker(database.url) for _ in range(processes)]
+    workers = [start_worker(database.url, tmp_path / f"worker{n}.log") for n in range(processes)]
     try:
         with database.session() as db:
             for n in range(60):
