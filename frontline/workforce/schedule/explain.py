@@ -120,11 +120,11 @@ def _hint(built: BuiltModel, schedule: Schedule) -> BuiltModel:
 
 
 def _relaxed_shortfall(
-    problem: ScheduleProblem, families: frozenset[RuleFamily], baseline: SolveResult, seconds: float
+    problem: ScheduleProblem, families: frozenset[RuleFamily], baseline: SolveResult, seconds: float, workers: int
 ) -> tuple[SolveStatus, float | None]:
     """Shortfall (agent-hours) of the best schedule under only `families`, warm-started."""
     built = _hint(build_model(problem, families, elastic_min_hours=True), baseline.schedule)
-    run = run_model(built, time_limit_s=seconds, num_workers=2)
+    run = run_model(built, time_limit_s=seconds, num_workers=workers)
     if not run.has_solution:
         return run.status, None
     missing = sum(run.solver.value(var) for var in built.shortfall.values())
@@ -185,13 +185,13 @@ def _under_hours_sentences(problem: ScheduleProblem, baseline: SolveResult) -> l
 
 
 def _shortfall_analysis(
-    problem: ScheduleProblem, baseline: SolveResult, budget: _Budget
+    problem: ScheduleProblem, baseline: SolveResult, budget: _Budget, workers: int
 ) -> tuple[float | None, list[RuleFamily], list[RelaxationOutcome], list[str]]:
     before = baseline.total_shortfall * HOURS_PER_INTERVAL
     intervals = sum(1 for missing in baseline.shortfall if missing)
     sentences = [message("shortfall_total", hours=before, intervals=intervals), *_headcount_sentences(problem)]
     active = sorted(active_families(problem))
-    _status, free = _relaxed_shortfall(problem, frozenset(), baseline, budget.share(len(active) + 1))
+    _status, free = _relaxed_shortfall(problem, frozenset(), baseline, budget.share(len(active) + 1), workers)
     if free:
         sentences.append(message("all_rules_shortfall", hours=free))
     elif free == 0:
@@ -199,7 +199,7 @@ def _shortfall_analysis(
     binding, outcomes = [], []
     for left, family in enumerate(active):
         status, after = _relaxed_shortfall(
-            problem, frozenset(active) - {family}, baseline, budget.share(len(active) - left)
+            problem, frozenset(active) - {family}, baseline, budget.share(len(active) - left), workers
         )
         outcomes.append(RelaxationOutcome(family, status, after))
         if after is not None and after < before - 1e-9:
@@ -238,7 +238,7 @@ def explain(
     binding: list[RuleFamily] = []
     outcomes: list[RelaxationOutcome] = []
     if baseline.total_shortfall > 0:
-        free, binding, outcomes, more = _shortfall_analysis(problem, baseline, budget)
+        free, binding, outcomes, more = _shortfall_analysis(problem, baseline, budget, num_workers)
         sentences += more
     elif feasible:
         sentences.append(message("feasible_no_shortfall"))
