@@ -12,6 +12,8 @@ from frontline.kit import problems
 from frontline.kit.db import get_database
 from frontline.kit.middleware import SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
+from frontline.routing import listeners as routing_listeners
+from frontline.routing.api import router as routing_router
 from frontline.tickets.api import router as tickets_router
 from frontline.tickets.portal_api import router as portal_router
 
@@ -32,7 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
 
     api = APIRouter(prefix="/api/v1")
-    for router in (accounts_router, contacts_router, tickets_router, portal_router):
+    routing_listeners.install(settings)
+    for router in (accounts_router, contacts_router, tickets_router, portal_router, routing_router):
         api.include_router(router)
     app.include_router(api)
 

@@ -9,12 +9,14 @@ import typer
 from rich.console import Console
 from sqlalchemy import select
 
+from frontline.cli.routing import app as routing_app
 from frontline.cli.worker import worker
 from frontline.kit.settings import get_settings
 
 app = typer.Typer(help="Frontline customer-support desk.", no_args_is_help=True, add_completion=False)
 token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(routing_app, name="routing")
 app.command()(worker)
 console = Console()
 

@@ -52,6 +52,29 @@ class Settings(BaseSettings):
     )
     worker_concurrency: int = Field(default=4, description="PostgreSQL: jobs run at once per worker process.")
 
+    routing_confidence_threshold: float = Field(
+        default=0.8, description="Classifier suggestions at or above this confidence are applied, not only shown."
+    )
+
+    email_message_id_domain: str | None = Field(
+        default=None, description="Right-hand side of the Message-IDs we generate (default: host of base_url).",
+    )
+    email_auto_reply_limit: int = Field(
+        default=3, description="Auto-acknowledgements sent to one address per email_auto_reply_window_minutes.",
+    )
+    email_auto_reply_window_minutes: int = Field(default=60, description="Window of email_auto_reply_limit.")
+    email_flood_limit: int = Field(
+        default=20, description="New tickets one sender may open by email per hour; later mail joins their last ticket.",
+    )
+    email_send_max_attempts: int = Field(default=8, description="SMTP attempts before a reply is marked failed.")
+    email_retry_base_seconds: int = Field(
+        default=60, description="First SMTP retry delay; doubles per attempt (capped at 6 hours).",
+    )
+    email_ca_file: Path | None = Field(
+        default=None, description="Extra CA certificates (PEM) trusted for IMAP/SMTP servers with private certificates.",
+    )
+    email_imap_batch: int = Field(default=200, description="Messages fetched per IMAP poll of one mailbox.")
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -16,7 +16,7 @@ from frontline.contacts.service import normalise_identity
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
-from frontline.tickets import history
+from frontline.tickets import history, hooks
 from frontline.tickets.labels import clean_tags
 from frontline.tickets.models import Priority
 from frontline.tickets.sanitize import clean_html
@@ -128,10 +128,11 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> N
          "creator": actor.user_id if actor else None, "now": raw.time(now)},
     ))
     _tags(raw, ticket_id, tags)
+    message_id = None
     if data.description or data.description_html:
-        raw.run(
+        message_id = raw.value(
             "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, body_html, created_at)"
-            " VALUES (:t, 'inbound', :channel, :contact, :text, :html, :now)",
+            " VALUES (:t, 'inbound', :channel, :contact, :text, :html, :now) RETURNING id",
             {"t": ticket_id, "channel": data.channel.value, "contact": contact_id, "text": data.description,
              "html": clean_html(data.description_html) if data.description_html else None, "now": raw.time(now)},
         )
@@ -144,8 +145,25 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> N
                                                                          "status": data.status}),
          "now": raw.time(now)},
     )
-    return NewTicket(
+    new = NewTicket(
         id=ticket_id, subject=data.subject, status=data.status, priority=data.priority, channel=data.channel.value,
         category=data.category or None, tags=sorted(tags), contact_id=contact_id, organisation_id=org_id,
         team_id=team_id, line=line, assignee_id=data.assignee_id, created_at=now,
     )
+    event = hooks.TicketEvent("created", ticket_id, actor, message_id=message_id,
+                              text=f"{data.subject}\n{data.description}")
+    if hooks.emit(db, event):
+        db.flush()
+        _reread(raw, new)
+    return new
+
+
+def _reread(raw: Raw, new: NewTicket) -> None:
+    """Listeners (routing, SLA) may have classified or assigned the ticket: show what it is now."""
+    row = raw.one(
+        "SELECT t.status, t.priority, t.team_id, t.line, t.assignee_id, c.name FROM ticket t"
+        " LEFT JOIN category c ON c.id = t.category_id WHERE t.id = :id", {"id": new.id},
+    )
+    if row is not None:
+        new.status, priority, new.team_id, new.line, new.assignee_id, new.category = row
+        new.priority = Priority(priority).name

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from frontline.accounts.principal import Principal
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, InvalidTransition
-from frontline.tickets import history
+from frontline.tickets import history, hooks
 from frontline.tickets.models import Attachment, Message, MessageKind, Status, Ticket
 from frontline.tickets.sanitize import clean_html
 from frontline.tickets.schemas import MessageCreate
@@ -77,6 +77,7 @@ def add_agent_message(db: Session, ticket: Ticket, data: MessageCreate, actor: P
     history.record(db, ticket.id, "message", actor, data={"message_id": message.id, "kind": data.kind})
     ticket.updated_at = now
     db.flush()
+    hooks.emit(db, hooks.TicketEvent("agent_message", ticket.id, actor, message_id=message.id, text=data.body_text))
     return message
 
 
@@ -100,6 +101,7 @@ def add_customer_message(
     history.record(db, ticket.id, "message", actor, data={"message_id": message.id, "kind": "inbound"})
     ticket.updated_at = now
     db.flush()
+    hooks.emit(db, hooks.TicketEvent("customer_message", ticket.id, actor, message_id=message.id, text=body_text))
     return message
 
 

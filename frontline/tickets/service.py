@@ -12,7 +12,7 @@ from frontline.accounts.principal import Principal
 from frontline.contacts.models import Contact
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
-from frontline.tickets import history, labels
+from frontline.tickets import history, hooks, labels
 from frontline.tickets.models import Attachment, Message, Priority, Status, Ticket, TicketEvent
 from frontline.tickets.schemas import TicketUpdate
 from frontline.tickets.status import apply_status
@@ -85,6 +85,8 @@ def update_ticket(db: Session, ticket: Ticket, data: TicketUpdate, actor: Princi
         changed |= set_status(db, ticket, data.status, actor)
     if changed:
         ticket.updated_at = utcnow()
+        db.flush()
+        hooks.emit(db, hooks.TicketEvent("updated", ticket.id, actor, fields=tuple(sorted(fields))))
     db.flush()
     return ticket
 

@@ -1,0 +1,53 @@
+"""`frontline routing train | evaluate`: the ticket classifier from the desk's own history."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from frontline.kit.db import get_database
+from frontline.kit.settings import get_settings
+from frontline.routing.classifier import evaluate
+from frontline.routing.training import history, retrain
+
+app = typer.Typer(help="Ticket classification and routing.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def train() -> None:
+    """Retrain the classifier on handled tickets and save it for every server process."""
+    settings = get_settings()
+    with get_database(settings.database_url).session(write=False) as db, console.status("Training…"):
+        model = retrain(db, settings.data_dir)
+    if not model.models:
+        console.print("[yellow]Too little history to learn from; the classifier stays silent.[/yellow]")
+        return
+    for name, field_model in model.models.items():
+        console.print(f"{name}: {len(field_model.classes)} classes from {field_model.trained_on} tickets")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    threshold: float = typer.Option(None, help="Confidence threshold (default: the desk's setting)."),
+) -> None:
+    """Accuracy and confusion table on a held-out 20% of the desk's own handled tickets."""
+    settings = get_settings()
+    threshold = settings.routing_confidence_threshold if threshold is None else threshold
+    with get_database(settings.database_url).session(write=False) as db, console.status("Loading history…"):
+        examples = history(db)
+    results = evaluate(examples, threshold=threshold)
+    if not results:
+        console.print(f"[yellow]Too little history ({len(examples)} handled tickets) to evaluate.[/yellow]")
+        raise typer.Exit(1)
+    for r in results:
+        console.print(
+            f"\n[bold]{r.field}[/bold]: accuracy {r.accuracy:.1%} on {r.test_size} held-out tickets "
+            f"(always guessing the most common: {r.baseline:.1%}); at confidence >= {threshold:.2f}: "
+            f"{r.coverage_at_threshold:.1%} of tickets, {r.accuracy_at_threshold:.1%} right"
+        )
+        table = Table("true \\ predicted", *[label[:14] for label in r.labels])
+        for label, row in zip(r.labels, r.confusion, strict=True):
+            table.add_row(label[:18], *[str(v) for v in row])
+        console.print(table)
