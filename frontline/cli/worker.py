@@ -29,6 +29,7 @@ def worker(
     from frontline.kit.db import get_database
     from frontline.kit.logging import configure
 
+    _exit_on_stop_signal()  # until procrastinate or our runner installs its own handlers
     settings = get_settings()
     configure(settings.log_level, json=settings.log_json)
     discover([*settings.job_modules, *imports])
@@ -39,6 +40,16 @@ def worker(
         run_worker_forever(database, concurrency=concurrency or settings.worker_concurrency)
         return
     _run_local(database, settings.jobs_poll_seconds, timedelta(seconds=settings.jobs_lease_seconds))
+
+
+def _exit_on_stop_signal() -> None:
+    """A SIGTERM that arrives while the worker is still starting (no job taken yet) exits cleanly."""
+
+    def leave(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, leave)
+    signal.signal(signal.SIGINT, leave)
 
 
 def _run_local(database: Database, poll_seconds: float, lease: timedelta) -> None:
@@ -56,3 +67,7 @@ def _run_local(database: Database, poll_seconds: float, lease: timedelta) -> Non
     while not stop.wait(1.0):
         pass
     runner.stop()
+
+
+if __name__ == "__main__":  # `python -m frontline.cli.worker`: the same command without the whole CLI
+    typer.run(worker)

@@ -22,11 +22,16 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0, step: float =
     return condition()
 
 
-def start_worker(database_url: str, log: Path, *extra: str) -> subprocess.Popen[bytes]:
-    """`frontline worker` as a real process, knowing the test handlers, logging into `log`."""
+def start_worker(database_url: str, log: Path, *, full_cli: bool = False) -> subprocess.Popen[bytes]:
+    """`frontline worker` as a real process, knowing the test handlers, logging into `log`.
+
+    `full_cli` goes through the `frontline` entry point; otherwise `python -m frontline.cli.worker`
+    runs the same command without importing every other command group (faster to start).
+    """
     env = {**os.environ, "FRONTLINE_DATABASE_URL": database_url, "FRONTLINE_LOG_JSON": "false",
            "PYTHONPATH": str(REPO), "FRONTLINE_JOB_MODULES": '["tests.jobs.handlers"]'}
-    command = [sys.executable, "-c", "from frontline.cli.main import main; main()", "worker", *extra]
+    entry = ["-c", "from frontline.cli.main import main; main()", "worker"]
+    command = [sys.executable, *(entry if full_cli else ["-m", "frontline.cli.worker"])]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from frontline.api.app import create_app
 from frontline.jobs import enqueue, run_pending
@@ -40,13 +41,13 @@ def test_web_process_leaves_jobs_alone_when_told(settings: Settings, database: D
     with TestClient(create_app(quiet)):
         with database.session() as db:
             enqueue(db, "test.touch", {"marker": str(marker)})
-        assert not wait_for(lambda: marker.exists(), timeout=1.5)
+        assert not wait_for(lambda: marker.exists(), timeout=0.5)
     assert run_pending(database) == 1
 
 
 def test_worker_process_runs_jobs_and_stops_on_sigterm(database: Database, tmp_path: Path) -> None:
     marker = tmp_path / "ran.txt"
-    worker = start_worker(database.url, tmp_path / "worker.log")
+    worker = start_worker(database.url, tmp_path / "worker.log", full_cli=not database.is_sqlite)
     try:
         with database.session() as db:
             enqueue(db, "test.touch", {"marker": str(marker), "note": "from the worker"})
@@ -97,6 +98,11 @@ def test_job_of_a_crashed_process_runs_again(database: Database, tmp_path: Path)
     assert [(s.status, s.attempts) for s in job_states(database)] == [("done", 2)]
 
 
+def _registered_workers(database: Database) -> int:
+    with database.session(write=False) as db:
+        return int(db.scalar(text("SELECT count(*) FROM procrastinate.procrastinate_workers")) or 0)
+
+
 @pytest.mark.parametrize("processes", [3])
 def test_several_workers_share_the_queue_without_running_a_job_twice(
     database: Database, tmp_path: Path, processes: int
@@ -106,6 +112,7 @@ def test_several_workers_share_the_queue_without_running_a_job_twice(
     marker = tmp_path / "ran.txt"
     workers = [start_worker(database.url, tmp_path / f"worker{n}.log") for n in range(processes)]
     try:
+        assert wait_for(lambda: _registered_workers(database) == processes, timeout=60)
         with database.session() as db:
             for n in range(60):
                 enqueue(db, "test.touch", {"marker": str(marker), "note": f"job {n}"})
@@ -117,3 +124,4 @@ def test_several_workers_share_the_queue_without_running_a_job_twice(
         for worker in workers:
             kill(worker)
     assert sorted(lines(marker)) == sorted(f"job {n}" for n in range(60))
+    assert _registered_workers(database) == 0  # each unregistered on its way out
