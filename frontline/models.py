@@ -7,5 +7,6 @@ from frontline.kit import idempotency  # noqa: F401
 from frontline.kit.db import Base
 from frontline.routing import models as routing  # noqa: F401
 from frontline.tickets import models as tickets  # noqa: F401
+from frontline.web import models as web  # noqa: F401
 
 metadata = Base.metadata

@@ -16,6 +16,7 @@ from frontline.routing import listeners as routing_listeners
 from frontline.routing.api import router as routing_router
 from frontline.tickets.api import router as tickets_router
 from frontline.tickets.portal_api import router as portal_router
+from frontline.web.mount import mount_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,5 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    mount_web(app, settings)
     app.add_middleware(SecurityHeaders)
     return app

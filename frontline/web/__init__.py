@@ -1,1 +1,1 @@
-
+"""The web UI: agent workspace and customer portal, server-rendered (Jinja2 + HTMX)."""

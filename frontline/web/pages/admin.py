@@ -1,0 +1,89 @@
+"""Admin pages: users and teams (administrators), API tokens (everyone sees their own)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from frontline.accounts.deps import DB
+from frontline.accounts.models import Line, Role
+from frontline.accounts.principal import Scope
+from frontline.accounts.schemas import TeamCreate, TokenCreate, UserCreate, UserUpdate
+from frontline.accounts.service import (
+    access_token,
+    create_team,
+    create_token,
+    create_user,
+    get_user,
+    list_teams,
+    list_tokens,
+    list_users,
+    revoke_token,
+    team_ids_of,
+    update_user,
+)
+from frontline.web.pages.queues import nav_context
+from frontline.web.render import render
+from frontline.web.session import Agent, verify_csrf
+
+router = APIRouter(prefix="/ui/admin", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+
+
+@router.get("")
+def admin_page(request: Request, db: DB, agent: Agent) -> Response:
+    agent.principal.require_admin()
+    users = list(list_users(db))
+    return render(request, "admin.html", {
+        "users": users, "memberships": team_ids_of(db, [u.id for u in users]), "teams": list_teams(db),
+        "roles": list(Role), "lines": list(Line), **nav_context(db, agent), "current": "admin",
+    })
+
+
+@router.post("/users")
+def add_user(db: DB, agent: Agent, email: Annotated[str, Form()], name: Annotated[str, Form()],
+             password: Annotated[str, Form()], role: Annotated[str, Form()] = "agent",
+             line: Annotated[str, Form()] = "", team_ids: Annotated[list[int] | None, Form()] = None) -> Response:
+    agent.principal.require_admin()
+    create_user(db, UserCreate.model_validate({"email": email, "name": name, "password": password, "role": role,
+                                               "line": line or None, "team_ids": team_ids or []}),
+                actor_id=agent.id)
+    return RedirectResponse("/ui/admin", status_code=303)
+
+
+@router.post("/users/{user_id}/active")
+def toggle_user(user_id: int, db: DB, agent: Agent) -> Response:
+    agent.principal.require_admin()
+    user = get_user(db, user_id)
+    update_user(db, user, UserUpdate(is_active=not user.is_active), actor_id=agent.id)
+    return RedirectResponse("/ui/admin", status_code=303)
+
+
+@router.post("/teams")
+def add_team(db: DB, agent: Agent, name: Annotated[str, Form()], line: Annotated[str, Form()] = "") -> Response:
+    agent.principal.require_admin()
+    create_team(db, TeamCreate.model_validate({"name": name, "line": line or None}), actor_id=agent.id)
+    return RedirectResponse("/ui/admin", status_code=303)
+
+
+@router.get("/tokens")
+def tokens_page(request: Request, db: DB, agent: Agent) -> Response:
+    return render(request, "tokens.html", {"tokens": list_tokens(db, agent.principal), "secret": None,
+                                           **nav_context(db, agent), "current": "tokens"})
+
+
+@router.post("/tokens")
+def add_token(request: Request, db: DB, agent: Agent, name: Annotated[str, Form()],
+              write: Annotated[str, Form()] = "", days: Annotated[str, Form()] = "") -> Response:
+    scopes = [Scope.read, Scope.write] if write else [Scope.read]
+    data = TokenCreate(name=name, scopes=scopes, expires_in_days=int(days) if days.isdigit() else None)
+    _token, secret = create_token(db, agent.user, data)
+    return render(request, "tokens.html", {"tokens": list_tokens(db, agent.principal), "secret": secret,
+                                           **nav_context(db, agent), "current": "tokens"})
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke(token_id: int, db: DB, agent: Agent) -> Response:
+    revoke_token(db, access_token(db, agent.principal, token_id), actor_id=agent.id)
+    return RedirectResponse("/ui/admin/tokens", status_code=303)

@@ -1,0 +1,47 @@
+"""Words to search terms: lower-cased Snowball stems (Russian for Cyrillic words, English otherwise).
+
+Pure functions. The `snowballstemmer` package is optional: without it words are indexed unstemmed,
+so search still works, only "replies" no longer finds "reply".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]")
+MAX_TERMS = 5000
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    try:
+        import snowballstemmer  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return snowballstemmer.stemmer(language)
+
+
+def stem(word: str) -> str:
+    word = word.lower().replace("ё", "е")
+    stemmer = _stemmer("russian" if _CYRILLIC.search(word) else "english")
+    return str(stemmer.stemWord(word)) if stemmer is not None else word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text or "")
+
+
+def terms_of(text: str) -> str:
+    """The space-separated stems the SQLite index stores for a text."""
+    return " ".join(stem(w) for w in words(text)[:MAX_TERMS])
+
+
+def fts5_query(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word's stem must occur (as a prefix), quoted so no operator leaks in."""
+    stems = [stem(w) for w in words(query)][:12]
+    if not stems:
+        return None
+    return " AND ".join('"' + s.replace('"', "") + '"*' for s in stems)
