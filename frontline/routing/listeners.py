@@ -1,25 +1,41 @@
-"""Routing's reactions to ticket events, registered with tickets.hooks at start-up."""
+"""Routing's reactions to ticket events, registered with tickets.hooks at start-up.
+
+These run inside every ticket creation, so each step costs nothing when it has nothing to do: no model file,
+no classification; a manual team, no assignment query.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
-from frontline.routing import service
+from frontline.routing import service, training
+from frontline.routing.models import Strategy
 from frontline.tickets import hooks
 from frontline.tickets.models import Ticket
 
 
+def _team_assigns(db: Session, ticket_id: int) -> bool:
+    row = Raw(db).one("SELECT r.strategy FROM ticket t JOIN team_routing r ON r.team_id = t.team_id"
+                      " WHERE t.id = :id AND t.assignee_id IS NULL", {"id": ticket_id})
+    return row is not None and row[0] != Strategy.manual
+
+
 def install(settings: Settings) -> None:
     def on_created(db: Session, event: hooks.TicketEvent) -> None:
+        if event.message_id is not None:
+            service.record_sentiment(db, event.ticket_id, event.message_id, event.text)
+        model_present = training.current(settings.data_dir) is not None
+        if not model_present and not _team_assigns(db, event.ticket_id):
+            return
         ticket = db.get(Ticket, event.ticket_id)
         if ticket is None:
             return
-        from_customer = event.actor is None or event.actor.is_customer
-        service.classify(db, ticket, event.text, data_dir=settings.data_dir,
-                         threshold=settings.routing_confidence_threshold, apply_priority=from_customer)
-        if event.message_id is not None:
-            service.record_sentiment(db, ticket.id, event.message_id, event.text)
+        if model_present:
+            from_customer = event.actor is None or event.actor.is_customer
+            service.classify(db, ticket, event.text, data_dir=settings.data_dir,
+                             threshold=settings.routing_confidence_threshold, apply_priority=from_customer)
         service.assign(db, ticket, None)
         db.flush()
 

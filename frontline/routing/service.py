@@ -11,9 +11,10 @@ from frontline.accounts.models import Line, Team
 from frontline.accounts.principal import Principal
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
+from frontline.kit.rawsql import Raw
 from frontline.routing import sentiment, training
 from frontline.routing.assign import auto_assign, routing_of
-from frontline.routing.models import MessageSentiment, Strategy, TeamRouting, TicketSuggestion
+from frontline.routing.models import Strategy, TeamRouting, TicketSuggestion
 from frontline.tickets import history, hooks, labels
 from frontline.tickets.models import Priority, Ticket
 
@@ -59,11 +60,11 @@ def _apply(db: Session, ticket: Ticket, field: str, value: str, apply_priority: 
     return False
 
 
-def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) -> MessageSentiment:
+def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) -> None:
+    """Score a customer's message; plain SQL because it runs inside every ticket creation."""
     result = sentiment.score(text)
-    row = MessageSentiment(message_id=message_id, ticket_id=ticket_id, score=result.score, label=result.label)
-    db.add(row)
-    return row
+    Raw(db).run("INSERT INTO message_sentiment (message_id, ticket_id, score, label) VALUES (:m, :t, :s, :l)",
+                {"m": message_id, "t": ticket_id, "s": result.score, "l": result.label})
 
 
 def assign(db: Session, ticket: Ticket, actor: Principal | None) -> int | None:
