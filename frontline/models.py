@@ -1,6 +1,7 @@
 """Imports every domain's models so metadata (Alembic, tests) sees all tables."""
 
 from frontline.accounts import models as accounts  # noqa: F401
+from frontline.channels.email import models as email  # noqa: F401
 from frontline.contacts import models as contacts  # noqa: F401
 from frontline.jobs import models as jobs  # noqa: F401
 from frontline.kit import idempotency  # noqa: F401

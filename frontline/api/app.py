@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from frontline import __version__
 from frontline.accounts.api import router as accounts_router
+from frontline.channels.email.api import router as email_router
 from frontline.contacts.api import router as contacts_router
 from frontline.jobs.runtime import jobs_lifespan
 from frontline.kit import problems
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routing_listeners.install(settings)
     for router in (accounts_router, contacts_router, tickets_router, portal_router, routing_router):
         api.include_router(router)
+    api.include_router(email_router)
     app.include_router(api)
 
     @app.get("/healthz", include_in_schema=False)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import select
 
+from frontline.cli import mail
 from frontline.cli.routing import app as routing_app
 from frontline.cli.worker import worker
 from frontline.kit.settings import get_settings
@@ -18,6 +19,7 @@ token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=Tru
 app.add_typer(token_app, name="token")
 app.add_typer(routing_app, name="routing")
 app.command()(worker)
+mail.register(app)
 console = Console()
 
 

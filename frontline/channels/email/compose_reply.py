@@ -1,0 +1,136 @@
+"""What an outbound mail says and where it goes: recipients, subject with the ticket number, threading
+headers (In-Reply-To the customer's latest mail, References to the whole conversation), Reply-To,
+attachments. Also turns agents' pending replies into queue rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontline.channels.email.models import Mailbox, OutboundKind
+from frontline.channels.email.smtp import OutgoingMail, SmtpServer, TemporaryFailure, compose
+from frontline.channels.email.thread_match import new_message_id, reply_address
+from frontline.channels.email.threading_keys import strip_reply_prefixes
+from frontline.kit.db import utcnow
+from frontline.kit.rawsql import Raw
+from frontline.kit.settings import Settings
+from frontline.tickets import history
+from frontline.tickets.models import Attachment, Message, Ticket
+from frontline.tickets.storage import blob_path
+
+SCAN_BACK = 10_000
+"""queue_replies looks at messages newer than the last queued reply minus this many ids."""
+
+
+class CannotSend(Exception):
+    """The mail can never go out as it stands (no recipient, no mailbox)."""
+
+
+@dataclass
+class Prepared:
+    server: SmtpServer
+    message: EmailMessage
+    envelope_from: str
+    recipients: list[str]
+
+
+def _route(sql: Raw, ticket_id: int) -> tuple[int, str] | None:
+    """(mailbox id, customer address) for a ticket, also for email tickets opened by hand."""
+    row = sql.one("SELECT mailbox_id, customer_address FROM email_ticket WHERE ticket_id = :t", {"t": ticket_id})
+    if row is not None:
+        return int(row[0]), str(row[1])
+    ticket = sql.one("SELECT team_id, contact_id FROM ticket WHERE id = :t", {"t": ticket_id})
+    if ticket is None or ticket[1] is None:
+        return None
+    address = sql.one("SELECT value FROM contact_identity WHERE contact_id = :c AND kind = 'email' ORDER BY id"
+                      " LIMIT 1", {"c": ticket[1]})
+    box = sql.one("SELECT id FROM mailbox WHERE is_active = :yes ORDER BY CASE WHEN team_id = :team THEN 0 ELSE 1"
+                  " END, id LIMIT 1", {"team": ticket[0], "yes": True})
+    if address is None or box is None:
+        return None
+    return int(box[0]), str(address[0])
+
+
+def queue_replies(db: Session, settings: Settings) -> int:
+    """Give every pending agent reply on an email ticket its queue row and Message-ID."""
+    sql = Raw(db)
+    floor = int(sql.value("SELECT COALESCE(MAX(message_id), 0) FROM email_outbound")) - SCAN_BACK
+    rows = sql.rows(
+        "SELECT m.id, m.ticket_id FROM message m WHERE m.id > :floor AND m.kind = 'reply' AND m.channel = 'email'"
+        " AND m.delivery_status = 'pending' AND NOT EXISTS (SELECT 1 FROM email_outbound o WHERE o.message_id = m.id)"
+        " ORDER BY m.id", {"floor": floor},
+    )
+    now = sql.time(utcnow())
+    for message_id, ticket_id in rows:
+        route = _route(sql, int(ticket_id))
+        if route is None:
+            sql.run("UPDATE message SET delivery_status = 'failed' WHERE id = :id", {"id": message_id})
+            history.record(db, int(ticket_id), "delivery_failed", None,
+                           data={"message_id": message_id, "error": "no mailbox or customer address to send to"})
+            continue
+        sql.run(
+            "INSERT INTO email_outbound (kind, ticket_id, message_id, mailbox_id, header_message_id, to_address,"
+            " subject, body_text, status, attempts, next_attempt_at, created_at) VALUES ('reply', :t, :msg, :m, :h,"
+            " :to, '', '', 'pending', 0, :now, :now) ON CONFLICT (message_id) DO NOTHING",
+            {"t": ticket_id, "msg": message_id, "m": route[0], "h": new_message_id(settings, int(ticket_id)),
+             "to": route[1], "now": now},
+        )
+    return len(rows)
+
+
+def _conversation_ids(sql: Raw, ticket_id: int, outbound_id: int) -> tuple[str | None, list[str]]:
+    """(In-Reply-To, References): the customer's latest mail and the thread so far, oldest first."""
+    received = sql.rows("SELECT header_message_id, received_at FROM raw_email WHERE ticket_id = :t"
+                        " AND status <> 'bounce' AND header_message_id IS NOT NULL ORDER BY id", {"t": ticket_id})
+    ours = sql.rows("SELECT header_message_id, created_at FROM email_outbound WHERE ticket_id = :t AND id < :id"
+                    " AND status = 'sent' ORDER BY id", {"t": ticket_id, "id": outbound_id})
+    timeline = [(sql.read_time(t), str(h)) for h, t in [*ours, *received]]
+    timeline.sort(key=lambda pair: pair[0] or utcnow())
+    references = list(dict.fromkeys(h for _, h in timeline))[-20:]
+    return (str(received[-1][0]) if received else None), references
+
+
+def _attachments(db: Session, settings: Settings, message_id: int) -> list[tuple[str, str, bytes]]:
+    rows = db.scalars(select(Attachment).where(Attachment.message_id == message_id).order_by(Attachment.id))
+    return [(a.filename, a.content_type, blob_path(settings.data_dir, a.sha256).read_bytes()) for a in rows]
+
+
+def _server(mailbox: Mailbox) -> SmtpServer:
+    if not mailbox.smtp_host or not mailbox.smtp_port:
+        raise TemporaryFailure(f"mailbox '{mailbox.name}' has no SMTP server configured")
+    return SmtpServer(mailbox.smtp_host, mailbox.smtp_port, mailbox.smtp_security, mailbox.smtp_user,
+                      mailbox.smtp_password)
+
+
+def prepare(db: Session, settings: Settings, outbound_id: int) -> Prepared:
+    sql = Raw(db)
+    row = sql.one("SELECT kind, ticket_id, message_id, mailbox_id, header_message_id, to_address, subject, body_text"
+                  " FROM email_outbound WHERE id = :id", {"id": outbound_id})
+    if row is None:
+        raise CannotSend(f"no outbound mail {outbound_id}")
+    kind, ticket_id, message_id, mailbox_id, header_id, to, subject, body = row
+    mailbox, ticket = db.get(Mailbox, mailbox_id), db.get(Ticket, ticket_id)
+    if mailbox is None or ticket is None:
+        raise CannotSend("the mailbox or ticket no longer exists")
+    number = f"{settings.ticket_prefix}-{ticket.id}"
+    in_reply_to, references = _conversation_ids(sql, ticket.id, outbound_id)
+    mail = OutgoingMail(
+        from_address=mailbox.address, from_name=mailbox.display_name, to=[to], subject=subject, text=body,
+        message_id=header_id, reply_to=reply_address(settings, mailbox.address, ticket.id) if mailbox.reply_token
+        else mailbox.address, in_reply_to=in_reply_to, references=references,
+        automatic=kind == OutboundKind.auto_ack,
+    )
+    if kind == OutboundKind.reply:
+        message = db.get(Message, message_id)
+        if message is None:
+            raise CannotSend("the reply was deleted")
+        mail.subject = f"Re: {strip_reply_prefixes(ticket.subject)} [{number}]"
+        mail.text, mail.html_body = message.body_text, message.body_html
+        mail.cc = [str(r[0]) for r in sql.rows("SELECT address FROM ticket_cc WHERE ticket_id = :t ORDER BY address",
+                                               {"t": ticket.id}) if str(r[0]) != to]
+        mail.attachments = _attachments(db, settings, message.id)
+    return Prepared(_server(mailbox), compose(mail), mailbox.address, [to, *mail.cc])

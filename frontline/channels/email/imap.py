@@ -1,0 +1,156 @@
+"""IMAP polling: fetch unseen mail, store it, and only then mark it seen (or move it).
+
+The order is the whole point. A message is flagged only after its raw bytes are committed, so a
+crash mid-batch leaves it unseen and the next poll fetches it again; the intake's dedup turns that
+second fetch into a no-op, and `process_pending` finishes anything stored but not yet processed.
+Nothing is lost, nothing is duplicated. A message that breaks the parser is kept as an unreadable
+ticket (see intake) and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+from dataclasses import dataclass, field
+
+from frontline.channels.email.intake import DATABASE_ERRORS, process_pending, process_raw, store_raw
+from frontline.channels.email.models import Mailbox
+from frontline.channels.email.service import get_mailbox, list_mailboxes
+from frontline.channels.email.smtp import tls_context
+from frontline.kit.db import Database
+from frontline.kit.settings import Settings
+
+log = logging.getLogger(__name__)
+TIMEOUT = 60.0
+
+
+@dataclass
+class PollReport:
+    mailbox: str
+    fetched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    mailbox_id: int
+    name: str
+    host: str
+    port: int
+    security: str
+    user: str
+    password: str = field(repr=False)
+    folder: str
+    move_to: str | None
+
+    @classmethod
+    def of(cls, mailbox: Mailbox) -> ImapAccount:
+        if not mailbox.imap_host or not mailbox.imap_port or not mailbox.imap_user:
+            raise ValueError(f"mailbox '{mailbox.name}' has no IMAP server configured")
+        return cls(mailbox.id, mailbox.name, mailbox.imap_host, mailbox.imap_port, mailbox.imap_security,
+                   mailbox.imap_user, mailbox.imap_password or "", mailbox.imap_folder, mailbox.imap_move_to)
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def connect(account: ImapAccount, settings: Settings) -> imaplib.IMAP4:
+    if account.security == "ssl":
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=tls_context(settings),
+                                                  timeout=TIMEOUT)
+    else:
+        client = imaplib.IMAP4(account.host, account.port, timeout=TIMEOUT)
+        if account.security == "starttls":
+            client.starttls(ssl_context=tls_context(settings))
+    client.login(account.user, account.password)
+    return client
+
+
+def _fetch(client: imaplib.IMAP4, uid: bytes) -> bytes | None:
+    status, parts = client.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
+    if status != "OK":
+        return None
+    for part in parts:
+        if isinstance(part, tuple) and len(part) == 2:
+            return bytes(part[1])
+    return None
+
+
+def _done(client: imaplib.IMAP4, account: ImapAccount, uid: bytes) -> None:
+    """Mark a stored message handled: move it when a folder is configured, else flag it seen."""
+    number = uid.decode()
+    if account.move_to:
+        if "MOVE" in client.capabilities:
+            client.uid("MOVE", number, _quote(account.move_to))
+            return
+        client.uid("COPY", number, _quote(account.move_to))
+        client.uid("STORE", number, "+FLAGS.SILENT", "(\\Seen \\Deleted)")
+        client.expunge()
+        return
+    client.uid("STORE", number, "+FLAGS.SILENT", "(\\Seen)")
+
+
+def _one(database: Database, settings: Settings, client: imaplib.IMAP4, account: ImapAccount, uid: bytes,
+         report: PollReport) -> None:
+    raw = _fetch(client, uid)
+    report.fetched += 1
+    if raw is None:
+        report.failed += 1
+        report.errors.append(f"UID {uid.decode()}: could not fetch")
+        return
+    stored = store_raw(database, account.mailbox_id, raw, source="imap")  # a database error ends the batch
+    if stored.duplicate:
+        report.duplicates += 1
+    else:
+        report.stored += 1
+    if stored.status == "received":
+        try:
+            process_raw(database, settings, stored.raw_id, duplicate=stored.duplicate)
+        except DATABASE_ERRORS as error:  # stored; process_pending finishes it on the next poll
+            report.errors.append(f"UID {uid.decode()}: stored, processing deferred ({type(error).__name__})")
+    _done(client, account, uid)
+
+
+def poll_account(database: Database, settings: Settings, account: ImapAccount, *,
+                 limit: int | None = None) -> PollReport:
+    report = PollReport(account.name)
+    client = connect(account, settings)
+    try:
+        status, _ = client.select(_quote(account.folder))
+        if status != "OK":
+            raise imaplib.IMAP4.error(f"cannot open folder {account.folder!r}")
+        _, data = client.uid("SEARCH", "UNSEEN")
+        uids = (data[0] or b"").split()[: limit or settings.email_imap_batch]
+        for uid in uids:
+            _one(database, settings, client, account, uid, report)
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            client.logout()
+    return report
+
+
+def poll_mailbox(database: Database, settings: Settings, name: str, *, limit: int | None = None) -> PollReport:
+    with database.session(write=False) as db:
+        account = ImapAccount.of(get_mailbox(db, name))
+    return poll_account(database, settings, account, limit=limit)
+
+
+def poll_all(database: Database, settings: Settings) -> list[PollReport]:
+    """Finish half-processed mail, then poll every active mailbox with IMAP; one failing server never
+    stops the others."""
+    process_pending(database, settings)
+    with database.session(write=False) as db:
+        accounts = [ImapAccount.of(m) for m in list_mailboxes(db, active_only=True) if m.imap_host]
+    reports = []
+    for account in accounts:
+        try:
+            reports.append(poll_account(database, settings, account))
+        except (imaplib.IMAP4.error, OSError, ValueError) as error:
+            log.warning("IMAP poll of mailbox %s failed: %s", account.name, error)
+            reports.append(PollReport(account.name, errors=[f"{type(error).__name__}: {error}"]))
+    return reports

@@ -1,0 +1,225 @@
+"""The outbound mail queue: agents' replies and auto-acknowledgements, retries, bounces.
+
+An agent's reply on an email ticket is a Message (kind reply, delivery_status 'pending'). The
+queue gives it an `email_outbound` row with a Message-ID of ours, sends it by SMTP outside any
+transaction, and records the result: 'sent', a retry with backoff, or 'failed' with a ticket
+event the agent sees. `send_pending(database, settings)` is the one entry point a periodic job
+calls; `deliver(database, settings, outbound_id)` sends one message now.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from frontline.channels.email import compose_reply
+from frontline.channels.email.models import Mailbox
+from frontline.channels.email.parsed import ParsedEmail
+from frontline.channels.email.smtp import PermanentFailure, TemporaryFailure, send
+from frontline.channels.email.thread_match import base_address, new_message_id
+from frontline.contacts.models import Contact
+from frontline.kit.db import Database, utcnow
+from frontline.kit.rawsql import Raw
+from frontline.kit.settings import Settings
+from frontline.tickets import history
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+MAX_DELAY = timedelta(hours=6)
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class SendReport:
+    queued: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def language_of(contact_language: str | None, parsed: ParsedEmail) -> str:
+    """'ru' or 'en': the contact's language when known, else what the mail is written in."""
+    if contact_language:
+        return "ru" if contact_language.lower().startswith("ru") else "en"
+    sample = f"{parsed.subject}\n{parsed.visible_text or parsed.text}"[:4000]
+    letters = len(_LETTER.findall(sample))
+    return "ru" if letters and len(_CYRILLIC.findall(sample)) / letters > 0.3 else "en"
+
+
+def render(template: str, **values: str) -> str:
+    """{number}, {name}, {subject} placeholders; anything else in braces is left alone."""
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+def _recent_acks(sql: Raw, settings: Settings, address: str) -> int:
+    since = utcnow() - timedelta(minutes=settings.email_auto_reply_window_minutes)
+    return int(sql.value(
+        "SELECT COUNT(*) FROM email_outbound WHERE to_address = :a AND kind = 'auto_ack' AND created_at >= :since",
+        {"a": address, "since": sql.time(since)},
+    ))
+
+
+def maybe_auto_ack(db: Session, settings: Settings, mailbox: Mailbox, ticket_id: int, parsed: ParsedEmail,
+                   contact_id: int | None) -> bool:
+    """Queue the acknowledgement of a new ticket unless the mail is automatic or the sender had enough."""
+    if not mailbox.auto_ack or parsed.auto.is_auto or parsed.auto.is_noreply_sender:
+        return False
+    to = (parsed.reply_to[0][1] if parsed.reply_to else parsed.from_address).strip().lower()
+    sql = Raw(db)
+    own = {base_address(str(r[0])) for r in sql.rows("SELECT address FROM mailbox")}
+    if "@" not in to or base_address(to) in own:
+        return False
+    if _recent_acks(sql, settings, to) >= settings.email_auto_reply_limit:
+        history.record(db, ticket_id, "auto_ack_skipped", None, data={"to": to, "reason": "rate limit"})
+        return False
+    contact = db.get(Contact, contact_id) if contact_id is not None else None
+    language = language_of(contact.language if contact else None, parsed)
+    number = f"{settings.ticket_prefix}-{ticket_id}"
+    values = {"number": number, "name": (contact.name if contact else "") or parsed.from_[0] or to,
+              "subject": parsed.subject}
+    subject = render(getattr(mailbox, f"auto_ack_subject_{language}"), **values)
+    if f"[{number}]" not in subject:
+        subject = f"{subject} [{number}]"
+    body = render(getattr(mailbox, f"auto_ack_body_{language}"), **values)
+    now = sql.time(utcnow())
+    sql.run(
+        "INSERT INTO email_outbound (kind, ticket_id, mailbox_id, header_message_id, to_address, subject, body_text,"
+        " status, attempts, next_attempt_at, created_at) VALUES ('auto_ack', :t, :m, :h, :to, :s, :b, 'pending', 0,"
+        " :now, :now)",
+        {"t": ticket_id, "m": mailbox.id, "h": new_message_id(settings, ticket_id), "to": to, "s": subject,
+         "b": body, "now": now},
+    )
+    history.record(db, ticket_id, "auto_ack", None, data={"to": to, "language": language})
+    return True
+
+
+def _outbound_for(sql: Raw, parsed: ParsedEmail) -> tuple[int, int, int | None] | None:
+    candidates = [parsed.bounce.original_message_id, *parsed.in_reply_to, *parsed.references]
+    for header_id in filter(None, candidates):
+        header_id = f"<{header_id.strip().strip('<>')}>"
+        row = sql.one("SELECT id, ticket_id, message_id FROM email_outbound WHERE header_message_id = :h",
+                      {"h": header_id})
+        if row is not None:
+            return int(row[0]), int(row[1]), row[2]
+    return None
+
+
+def record_bounce(db: Session, parsed: ParsedEmail) -> int | None:
+    """A delivery report about our mail: a final failure marks it failed; a delay is only noted."""
+    sql = Raw(db)
+    found = _outbound_for(sql, parsed)
+    if found is None:
+        return None
+    outbound_id, ticket_id, message_id = found
+    bounce = parsed.bounce
+    data = {"outbound_id": outbound_id, "message_id": message_id, "status_codes": bounce.status_codes[:10],
+            "recipients": [r.address for r in bounce.recipients][:20], "reason": bounce.reason}
+    if bounce.is_delay and not bounce.is_permanent:
+        history.record(db, ticket_id, "delivery_delayed", None, data=data)
+        return ticket_id
+    _mark_failed(sql, db, outbound_id, ticket_id, message_id, f"bounced: {bounce.reason or 'delivery failed'}",
+                 data)
+    return ticket_id
+
+
+def _mark_failed(sql: Raw, db: Session, outbound_id: int, ticket_id: int, message_id: int | None, error: str,
+                 data: dict[str, Any]) -> None:
+    sql.run("UPDATE email_outbound SET status = 'failed', last_error = :e, locked_until = NULL WHERE id = :id",
+            {"e": error[:2000], "id": outbound_id})
+    if message_id is not None:
+        sql.run("UPDATE message SET delivery_status = 'failed' WHERE id = :id", {"id": message_id})
+    history.record(db, ticket_id, "delivery_failed", None, data={**data, "error": error[:500]})
+
+
+def _backoff(settings: Settings, attempts: int) -> timedelta:
+    delay = timedelta(seconds=settings.email_retry_base_seconds * 2 ** max(attempts - 1, 0))
+    return min(delay, MAX_DELAY)
+
+
+def _claim(database: Database, outbound_id: int, now: datetime) -> bool:
+    with database.session() as db:
+        sql = Raw(db)
+        row = sql.one(
+            "UPDATE email_outbound SET locked_until = :lease WHERE id = :id AND status = 'pending'"
+            " AND (locked_until IS NULL OR locked_until < :now) RETURNING id",
+            {"lease": sql.time(now + LEASE), "now": sql.time(now), "id": outbound_id},
+        )
+        return row is not None
+
+
+def _record(database: Database, settings: Settings, outbound_id: int, error: Exception | None,
+            refused: dict[str, str]) -> str:
+    with database.session() as db:
+        sql = Raw(db)
+        row = sql.one("SELECT ticket_id, message_id, attempts FROM email_outbound WHERE id = :id",
+                      {"id": outbound_id})
+        assert row is not None
+        ticket_id, message_id, attempts = int(row[0]), row[1], int(row[2]) + 1
+        now = utcnow()
+        if error is None:
+            sql.run(f"UPDATE email_outbound SET status = 'sent', attempts = :n, sent_at = :now, locked_until = NULL,"
+                    f" details = :d{sql.json_cast()} WHERE id = :id",
+                    {"n": attempts, "now": sql.time(now), "d": sql.json({"refused": refused}), "id": outbound_id})
+            if message_id is not None:
+                sql.run("UPDATE message SET delivery_status = 'sent' WHERE id = :id", {"id": message_id})
+            return "sent"
+        permanent = isinstance(error, PermanentFailure) or attempts >= settings.email_send_max_attempts
+        if permanent:
+            sql.run("UPDATE email_outbound SET attempts = :n WHERE id = :id", {"n": attempts, "id": outbound_id})
+            _mark_failed(sql, db, outbound_id, ticket_id, message_id, str(error), {"attempts": attempts})
+            return "failed"
+        sql.run("UPDATE email_outbound SET attempts = :n, next_attempt_at = :next, last_error = :e,"
+                " locked_until = NULL WHERE id = :id",
+                {"n": attempts, "next": sql.time(now + _backoff(settings, attempts)), "e": str(error)[:2000],
+                 "id": outbound_id})
+        return "retry"
+
+
+def deliver(database: Database, settings: Settings, outbound_id: int) -> str:
+    """Send one queued mail now: 'sent', 'retry', 'failed', or 'skipped' (not due or taken by another worker)."""
+    if not _claim(database, outbound_id, utcnow()):
+        return "skipped"
+    error: Exception | None = None
+    refused: dict[str, str] = {}
+    try:
+        with database.session(write=False) as db:
+            prepared = compose_reply.prepare(db, settings, outbound_id)
+        refused = send(prepared.server, settings, prepared.message, prepared.envelope_from, prepared.recipients)
+    except (TemporaryFailure, PermanentFailure) as failure:
+        error = failure
+    except compose_reply.CannotSend as failure:
+        error = PermanentFailure(str(failure))
+    if error is not None:
+        log.warning("email outbound %s not sent: %s", outbound_id, error)
+    return _record(database, settings, outbound_id, error, refused)
+
+
+def send_pending(database: Database, settings: Settings, *, limit: int = 500) -> SendReport:
+    """Queue new replies, then send every due mail. Safe to run from several processes."""
+    report = SendReport()
+    with database.session() as db:
+        report.queued = compose_reply.queue_replies(db, settings)
+    with database.session(write=False) as db:
+        sql = Raw(db)
+        due = [int(r[0]) for r in sql.rows(
+            "SELECT id FROM email_outbound WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY id LIMIT :n",
+            {"now": sql.time(utcnow()), "n": limit})]
+    for outbound_id in due:
+        result = deliver(database, settings, outbound_id)
+        if result == "sent":
+            report.sent += 1
+        elif result == "retry":
+            report.retried += 1
+        elif result == "failed":
+            report.failed += 1
+    return report

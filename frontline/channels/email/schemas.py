@@ -1,0 +1,112 @@
+"""API shapes for mailboxes and raw-message intake. Passwords go in, never out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import EmailStr, Field, SecretStr
+
+from frontline.accounts.models import Line
+from frontline.channels.email.models import ClosedReply, Security
+from frontline.kit.schemas import Input, Output
+from frontline.tickets.schemas import PriorityName
+
+NAME = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class MailboxFields(Input):
+    """Everything but the name; shared by create and update (update makes every field optional)."""
+
+    address: EmailStr | None = None
+    display_name: str | None = Field(default=None, max_length=200)
+    team_id: int | None = None
+    default_line: Line | None = None
+    default_priority: PriorityName | None = None
+    imap_host: str | None = Field(default=None, max_length=255)
+    imap_port: int | None = Field(default=None, ge=1, le=65535)
+    imap_security: Security | None = None
+    imap_user: str | None = Field(default=None, max_length=320)
+    imap_password: SecretStr | None = None
+    imap_folder: str | None = Field(default=None, min_length=1, max_length=200)
+    imap_move_to: str | None = Field(default=None, max_length=200)
+    smtp_host: str | None = Field(default=None, max_length=255)
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    smtp_security: Security | None = None
+    smtp_user: str | None = Field(default=None, max_length=320)
+    smtp_password: SecretStr | None = None
+    reply_token: bool | None = Field(default=None, description="Put a reply token in Reply-To (plus-addressing).")
+    auto_ack: bool | None = Field(default=None, description="Acknowledge new tickets by mail.")
+    auto_ack_subject_en: str | None = Field(default=None, max_length=500)
+    auto_ack_body_en: str | None = Field(default=None, max_length=20_000)
+    auto_ack_subject_ru: str | None = Field(default=None, max_length=500)
+    auto_ack_body_ru: str | None = Field(default=None, max_length=20_000)
+    closed_reply: ClosedReply | None = Field(
+        default=None, description="A reply to a closed ticket: 'follow_up' opens a linked ticket, 'reopen' reopens.",
+    )
+    is_active: bool | None = None
+
+
+class MailboxCreate(MailboxFields):
+    name: str = NAME
+    address: EmailStr
+
+
+class MailboxUpdate(MailboxFields):
+    """Only the fields present change."""
+
+
+class MailboxOut(Output):
+    id: int
+    name: str
+    address: str
+    display_name: str
+    team_id: int | None
+    default_line: str | None
+    default_priority: str
+    imap_host: str | None
+    imap_port: int | None
+    imap_security: str
+    imap_user: str | None
+    imap_password_set: bool
+    imap_folder: str
+    imap_move_to: str | None
+    smtp_host: str | None
+    smtp_port: int | None
+    smtp_security: str
+    smtp_user: str | None
+    smtp_password_set: bool
+    reply_token: bool
+    auto_ack: bool
+    auto_ack_subject_en: str
+    auto_ack_body_en: str
+    auto_ack_subject_ru: str
+    auto_ack_body_ru: str
+    closed_reply: str
+    is_active: bool
+    created_at: datetime
+
+
+class IntakeOut(Output):
+    raw_id: int
+    status: str
+    duplicate: bool
+    ticket_id: int | None
+    ticket_number: str | None
+    message_id: int | None
+    warnings: list[str]
+
+
+class RawEmailOut(Output):
+    id: int
+    mailbox_id: int
+    header_message_id: str | None
+    sha256: str
+    size: int
+    source: str
+    status: str
+    from_address: str | None
+    ticket_id: int | None
+    message_id: int | None
+    warnings: list[str] | None
+    received_at: datetime
+    processed_at: datetime | None

@@ -1,0 +1,107 @@
+"""Mailbox configuration: create, change, list. Passwords are stored as given and never shown again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from frontline.accounts.models import Team
+from frontline.channels.email.models import Mailbox, Security
+from frontline.channels.email.schemas import MailboxCreate, MailboxFields, MailboxOut, MailboxUpdate
+from frontline.kit.errors import Conflict, InvalidInput, NotFound
+
+DEFAULT_ACK = {
+    "auto_ack_subject_en": "We received your request [{number}]",
+    "auto_ack_body_en": (
+        "Hello {name},\n\nthank you for writing to us. Your request has the number {number}; we will answer "
+        "as soon as we can. Please keep the number in the subject when you write about this request.\n\n"
+        "Subject: {subject}\n"
+    ),
+    "auto_ack_subject_ru": "Ваше обращение получено [{number}]",
+    "auto_ack_body_ru": (
+        "Здравствуйте, {name}!\n\nСпасибо за обращение. Ему присвоен номер {number}; мы ответим, как только "
+        "сможем. Пожалуйста, сохраняйте номер в теме письма, когда пишете по этому вопросу.\n\n"
+        "Тема: {subject}\n"
+    ),
+}
+DEFAULT_PORTS = {("imap", Security.ssl): 993, ("imap", Security.starttls): 143, ("imap", Security.none): 143,
+                 ("smtp", Security.ssl): 465, ("smtp", Security.starttls): 587, ("smtp", Security.none): 25}
+
+
+def _values(data: MailboxFields) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in data.model_fields_set:
+        value = getattr(data, field)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif hasattr(value, "value"):
+            value = value.value
+        values[field] = value
+    return values
+
+
+def _check(db: Session, values: dict[str, Any]) -> None:
+    team_id = values.get("team_id")
+    if team_id is not None and db.get(Team, team_id) is None:
+        raise InvalidInput(f"No team with id {team_id}.")
+    for kind in ("imap", "smtp"):
+        if values.get(f"{kind}_host") and not values.get(f"{kind}_port"):
+            values[f"{kind}_port"] = DEFAULT_PORTS[(kind, Security(values.get(f"{kind}_security") or "ssl"))]
+
+
+def create_mailbox(db: Session, data: MailboxCreate) -> Mailbox:
+    values = {**DEFAULT_ACK, **{k: v for k, v in _values(data).items() if v is not None}}
+    values.setdefault("imap_security", Security.ssl.value)
+    values.setdefault("smtp_security", Security.starttls.value)
+    _check(db, values)
+    mailbox = Mailbox(**values)
+    db.add(mailbox)
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"A mailbox named '{data.name}' already exists.") from exc
+    return mailbox
+
+
+def update_mailbox(db: Session, mailbox: Mailbox, data: MailboxUpdate) -> Mailbox:
+    values = _values(data)
+    nullable = {"team_id", "default_line", "imap_host", "imap_port", "imap_user", "imap_password", "imap_move_to",
+                "smtp_host", "smtp_port", "smtp_user", "smtp_password"}
+    bad = sorted(k for k, v in values.items() if v is None and k not in nullable)
+    if bad:
+        raise InvalidInput(f"'{bad[0]}' cannot be null.")
+    merged = {c: getattr(mailbox, c) for c in ("imap_host", "imap_port", "imap_security", "smtp_host", "smtp_port",
+                                                 "smtp_security")}
+    merged.update(values)
+    _check(db, merged)
+    for field, value in {**values, **{k: merged[k] for k in ("imap_port", "smtp_port")}}.items():
+        setattr(mailbox, field, value)
+    db.flush()
+    return mailbox
+
+
+def get_mailbox(db: Session, name: str) -> Mailbox:
+    mailbox = db.scalar(select(Mailbox).where(Mailbox.name == name))
+    if mailbox is None:
+        raise NotFound(f"No mailbox named '{name}'.")
+    return mailbox
+
+
+def list_mailboxes(db: Session, *, active_only: bool = False) -> Sequence[Mailbox]:
+    query = select(Mailbox).order_by(Mailbox.name)
+    if active_only:
+        query = query.where(Mailbox.is_active.is_(True))
+    return db.scalars(query).all()
+
+
+def mailbox_out(mailbox: Mailbox) -> MailboxOut:
+    fields = {name: getattr(mailbox, name) for name in MailboxOut.model_fields
+              if name not in ("imap_password_set", "smtp_password_set")}
+    return MailboxOut(**fields, imap_password_set=bool(mailbox.imap_password),
+                      smtp_password_set=bool(mailbox.smtp_password))
