@@ -86,15 +86,17 @@ def test_agent_reply_goes_out_with_threading_headers(database: Database, email_s
     mail = sent.message
     with database.session(write=False) as db:
         ours = db.scalar(select(EmailOutbound.header_message_id).where(EmailOutbound.message_id == message_id))
-    assert mail["Message-ID"] == ours and ours.startswith("<fl.")
+    assert ours is not None and mail["Message-ID"] == ours and ours.startswith("<fl.")
     assert mail["In-Reply-To"] == "<q1@client.example>" and mail["References"] == "<q1@client.example>"
     assert mail["Subject"] == f"Re: VPN down [FL-{ticket_id}]"
     assert mail["Reply-To"].startswith("support+t.") and mail["Cc"] == "boss@client.example"
     assert sorted(sent.recipients) == ["boss@client.example", "ivan@client.example"]
     assert sent.envelope_from == "support@desk.example"
     assert _parts(mail) == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/plain"]
-    assert "restart the client" in mail.get_payload()[0].get_payload()[0].get_payload(decode=True).decode()
-    assert mail.get_payload()[1].get_filename() == "log.txt"
+    leaves = [part for part in mail.walk() if not part.is_multipart()]
+    assert "restart the client" in bytes(leaves[0].get_payload(decode=True)).decode()
+    assert "<b>restart</b>" in bytes(leaves[1].get_payload(decode=True)).decode()
+    assert leaves[2].get_filename() == "log.txt"
     # the customer's answer to our reply joins the same ticket
     answer = _in(database, email_settings, mailbox, make_mail(subject="Re: VPN down", in_reply_to=ours))
     assert answer.ticket_id == ticket_id
