@@ -54,15 +54,23 @@ def load_agent(request: Request, db: Session) -> WebAgent:
     user = db.get(User, principal.user_id)
     if user is None:
         raise LoginRequired()
-    i18n.activate(i18n.pick_language(user.language, request.headers.get("accept-language")))
+    request.state.lang = i18n.pick_language(user.language, request.headers.get("accept-language"))
     request.state.tz = user.timezone
     agent = WebAgent(principal=principal, user=user)
     request.state.web_agent = agent
     return agent
 
 
-def web_agent(request: Request, db: DB) -> WebAgent:
+def _agent_in_thread(request: Request, db: DB) -> WebAgent:
     return load_agent(request, db)
+
+
+async def web_agent(request: Request, agent: Annotated[WebAgent, Depends(_agent_in_thread)]) -> WebAgent:
+    """The logged-in agent. Async on purpose: sync dependencies run in a worker thread whose context
+    variables are thrown away, while this one sets the language in the request's own context, which
+    the (threaded) page function then inherits."""
+    i18n.activate(request.state.lang)
+    return agent
 
 
 Agent = Annotated[WebAgent, Depends(web_agent)]

@@ -1,0 +1,47 @@
+"""Catalog completeness, language negotiation and locale formatting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from babel.messages.pofile import read_po
+
+from frontline.web import i18n
+from frontline.web.catalog import extract_msgids
+
+
+def _catalog(language: str) -> dict[str, str]:
+    with (i18n.LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return {m.id: m.string for m in read_po(fh) if m.id and isinstance(m.id, str)}
+
+
+def test_every_ui_string_has_a_russian_translation() -> None:
+    used = extract_msgids()
+    russian = _catalog("ru")
+    assert len(used) > 150
+    untranslated = {m: where for m, where in used.items() if not russian.get(m)}
+    assert not untranslated, f"add Russian translations to frontline/web/locale/ru: {untranslated}"
+    english = _catalog("en")
+    assert not set(used) - set(english), "refresh frontline/web/locale/en/LC_MESSAGES/messages.po"
+
+
+def test_placeholders_survive_translation() -> None:
+    for msgid, text in _catalog("ru").items():
+        assert sorted(part for part in msgid.split("%(")[1:]) == sorted(part for part in text.split("%(")[1:]) or \
+            {p.split(")")[0] for p in msgid.split("%(")[1:]} == {p.split(")")[0] for p in text.split("%(")[1:]}, msgid
+
+
+def test_negotiation_prefers_user_then_browser() -> None:
+    assert i18n.pick_language("ru", "en") == "ru"
+    assert i18n.pick_language(None, "de-DE, ru;q=0.8, en;q=0.5") == "ru"
+    assert i18n.pick_language("fr", "fr, de") == "en"
+    assert i18n.negotiate("en;q=0.2, ru;q=0.9") == "ru"
+
+
+def test_dates_in_user_time_zone_and_language() -> None:
+    moment = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
+    i18n.activate("ru")
+    assert i18n.format_time(moment, "Europe/Moscow") == "2 мар. 2026\u00a0г., 00:30:00"
+    i18n.activate("en")
+    assert i18n.format_time(moment, "America/New_York", style="short") == "3/1/26, 4:30\u202fPM"
+    assert i18n.format_time(moment, "No/Such_Zone", style="short") == "3/1/26, 9:30\u202fPM"
