@@ -15,6 +15,8 @@ from frontline.kit.middleware import SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
 from frontline.routing import listeners as routing_listeners
 from frontline.routing.api import router as routing_router
+from frontline.sla import listeners as sla_listeners
+from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 from frontline.tickets.portal_api import router as portal_router
 from frontline.web.mount import mount_web
@@ -37,7 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     routing_listeners.install(settings)
-    for router in (accounts_router, contacts_router, tickets_router, portal_router, routing_router):
+    sla_listeners.install()
+    for router in (accounts_router, contacts_router, tickets_router, portal_router, routing_router,
+                   sla_router):
         api.include_router(router)
     api.include_router(email_router)
     app.include_router(api)

@@ -24,6 +24,7 @@ class TicketEvent:
     message_id: int | None = None
     text: str = ""
     fields: tuple[str, ...] = ()
+    public: bool = True  # for messages: False for an internal note
 
 
 Listener = Callable[[Session, TicketEvent], None]

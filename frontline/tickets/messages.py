@@ -77,7 +77,8 @@ def add_agent_message(db: Session, ticket: Ticket, data: MessageCreate, actor: P
     history.record(db, ticket.id, "message", actor, data={"message_id": message.id, "kind": data.kind})
     ticket.updated_at = now
     db.flush()
-    hooks.emit(db, hooks.TicketEvent("agent_message", ticket.id, actor, message_id=message.id, text=data.body_text))
+    hooks.emit(db, hooks.TicketEvent("agent_message", ticket.id, actor, message_id=message.id, text=data.body_text,
+                                     public=data.kind == MessageKind.reply))
     return message
 
 

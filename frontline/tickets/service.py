@@ -47,6 +47,8 @@ def set_status(db: Session, ticket: Ticket, status: str, actor: Principal | None
     reopened = apply_status(ticket, status, utcnow())
     history.record(db, ticket.id, "reopened" if reopened else "changed", actor, field="status", old=old, new=status)
     ticket.updated_at = utcnow()
+    db.flush()
+    hooks.emit(db, hooks.TicketEvent("status", ticket.id, actor, fields=("status",)))
     return True
 
 

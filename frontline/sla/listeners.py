@@ -1,0 +1,37 @@
+"""SLA's reactions to ticket events: start clocks, stop or restart them, pause on pending."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from frontline.kit.db import utcnow
+from frontline.kit.rawsql import Raw
+from frontline.sla import service
+from frontline.tickets import hooks
+from frontline.tickets.models import Ticket
+
+
+def install() -> None:
+    def on_created(db: Session, event: hooks.TicketEvent) -> None:
+        if Raw(db).one("SELECT 1 FROM sla_policy WHERE active = :t LIMIT 1", {"t": True}) is None:
+            return  # a desk without SLA policies pays nothing on the hot path
+        ticket = db.get(Ticket, event.ticket_id)
+        if ticket is not None:
+            service.start(db, ticket)
+
+    def on_agent_message(db: Session, event: hooks.TicketEvent) -> None:
+        if event.public:
+            service.agent_replied(db, event.ticket_id, utcnow())
+
+    def on_customer_message(db: Session, event: hooks.TicketEvent) -> None:
+        service.customer_wrote(db, event.ticket_id, utcnow())
+
+    def on_status(db: Session, event: hooks.TicketEvent) -> None:
+        ticket = db.get(Ticket, event.ticket_id)
+        if ticket is not None:
+            service.status_changed(db, ticket, utcnow())
+
+    hooks.listen("created", "sla", on_created)
+    hooks.listen("agent_message", "sla", on_agent_message)
+    hooks.listen("customer_message", "sla", on_customer_message)
+    hooks.listen("status", "sla", on_status)

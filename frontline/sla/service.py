@@ -1,0 +1,132 @@
+"""SLA verbs: start a ticket's clocks, move them with its conversation and status, and act on breaches.
+
+Clocks pause while the ticket waits on the customer (pending) or is solved, and resume when it comes back.
+Every warning and breach is a ticket event, recorded once; breach actions run once per clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontline.kit.db import utcnow
+from frontline.routing.service import escalate
+from frontline.sla.clocks import business_calendar, calendar_id_for, match_policy, recompute
+from frontline.sla.models import METRICS, Calendar, Policy, TicketSla
+from frontline.tickets import history
+from frontline.tickets.models import Priority, Status, Ticket
+
+PAUSING = (Status.pending, Status.solved)
+
+
+def _context(db: Session, state: TicketSla) -> tuple[Policy, Calendar | None] | None:
+    policy = db.get(Policy, state.policy_id) if state.policy_id else None
+    if policy is None:
+        return None
+    return policy, db.get(Calendar, state.calendar_id) if state.calendar_id else None
+
+
+def _refresh(db: Session, state: TicketSla) -> None:
+    context = _context(db, state)
+    if context is not None:
+        recompute(state, context[0], business_calendar(context[1]))
+
+
+def start(db: Session, ticket: Ticket) -> TicketSla | None:
+    """Attach the matching policy's clocks to a new ticket (none if no policy matches)."""
+    policy = match_policy(db, ticket)
+    if policy is None:
+        return None
+    state = TicketSla(ticket_id=ticket.id, policy_id=policy.id, calendar_id=calendar_id_for(db, policy, ticket.team_id),
+                      started_at=ticket.created_at, pauses=[])
+    db.add(state)
+    _refresh(db, state)
+    db.flush()
+    return state
+
+
+def agent_replied(db: Session, ticket_id: int, at: datetime) -> None:
+    state = db.get(TicketSla, ticket_id)
+    if state is None:
+        return
+    if state.first_response_met_at is None:
+        state.first_response_met_at = at
+    state.next_response_started_at = None
+    _refresh(db, state)
+
+
+def customer_wrote(db: Session, ticket_id: int, at: datetime) -> None:
+    """The customer waits again: the next-response clock starts, unless one is already running."""
+    state = db.get(TicketSla, ticket_id)
+    if state is None or state.first_response_met_at is None or state.next_response_started_at is not None:
+        return
+    state.next_response_started_at = at
+    state.next_response_breached_at = state.next_response_warned_at = None
+    _refresh(db, state)
+
+
+def status_changed(db: Session, ticket: Ticket, at: datetime) -> None:
+    state = db.get(TicketSla, ticket.id)
+    if state is None:
+        return
+    pauses = [list(p) for p in state.pauses or []]
+    open_pause = bool(pauses) and pauses[-1][1] is None
+    if ticket.status in PAUSING and not open_pause:
+        pauses.append([at.isoformat(), None])
+    elif ticket.status not in PAUSING and open_pause:
+        pauses[-1][1] = at.isoformat()
+    state.pauses = pauses
+    if ticket.status in (Status.solved, Status.closed) and state.resolution_met_at is None:
+        state.resolution_met_at = at
+    elif ticket.status not in (Status.solved, Status.closed) and state.resolution_met_at is not None:
+        state.resolution_met_at = None  # reopened: the resolution clock runs on, minus the solved pause
+    _refresh(db, state)
+
+
+def _breach_actions(db: Session, ticket: Ticket, policy: Policy, metric: str) -> None:
+    reason = f"SLA breach: {metric.replace('_', ' ')} overdue (policy '{policy.name}')"
+    if "raise_priority" in policy.breach_actions and ticket.priority < Priority.urgent:
+        old = ticket.priority
+        ticket.priority = old + 1
+        history.record(db, ticket.id, "changed", None, field="priority", old=old, new=ticket.priority,
+                       data={"by": "sla"})
+    if "escalate" in policy.breach_actions and ticket.line != "L3":
+        escalate(db, ticket, None, reason=reason)
+    if "notify_supervisor" in policy.breach_actions:
+        history.record(db, ticket.id, "sla_notify", None, data={"to": "supervisors", "reason": reason})
+
+
+def check(db: Session, now: datetime | None = None) -> list[tuple[int, str, str]]:
+    """Record warnings and breaches that are due; each fires once. Returns (ticket, metric, kind)."""
+    now = now or utcnow()
+    fired = []
+    horizon = now + timedelta(days=1)
+    states = db.scalars(select(TicketSla).where(TicketSla.next_due.is_not(None), TicketSla.next_due <= horizon)
+                        .order_by(TicketSla.next_due).with_for_update(skip_locked=True).limit(500))
+    for state in states:
+        context = _context(db, state)
+        if context is None:
+            continue
+        policy = context[0]
+        for metric in METRICS:
+            due_at = getattr(state, f"{metric}_due")
+            if due_at is None or getattr(state, f"{metric}_breached_at") is not None:
+                continue
+            if due_at < now:
+                setattr(state, f"{metric}_breached_at", now)
+                history.record(db, state.ticket_id, "sla_breach", None, field=metric, new=due_at.isoformat(),
+                               data={"policy": policy.name})
+                ticket = db.get(Ticket, state.ticket_id)
+                if ticket is not None:
+                    _breach_actions(db, ticket, policy, metric)
+                fired.append((state.ticket_id, metric, "breach"))
+            elif due_at - timedelta(minutes=policy.warn_before_minutes) <= now and not getattr(
+                    state, f"{metric}_warned_at"):
+                setattr(state, f"{metric}_warned_at", now)
+                history.record(db, state.ticket_id, "sla_warning", None, field=metric, new=due_at.isoformat(),
+                               data={"policy": policy.name})
+                fired.append((state.ticket_id, metric, "warning"))
+    db.flush()
+    return fired
