@@ -38,10 +38,15 @@ def test_negotiation_prefers_user_then_browser() -> None:
     assert i18n.negotiate("en;q=0.2, ru;q=0.9") == "ru"
 
 
+def _plain(text: str) -> str:
+    """CLDR puts (narrow) no-break spaces in dates; compare with ordinary ones."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def test_dates_in_user_time_zone_and_language() -> None:
     moment = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
     i18n.activate("ru")
-    assert i18n.format_time(moment, "Europe/Moscow") == "2 мар. 2026\u00a0г., 00:30:00"
+    assert _plain(i18n.format_time(moment, "Europe/Moscow")) == "2 мар. 2026 г., 00:30:00"
     i18n.activate("en")
-    assert i18n.format_time(moment, "America/New_York", style="short") == "3/1/26, 4:30\u202fPM"
-    assert i18n.format_time(moment, "No/Such_Zone", style="short") == "3/1/26, 9:30\u202fPM"
+    assert _plain(i18n.format_time(moment, "America/New_York", style="short")) == "3/1/26, 4:30 PM"
+    assert _plain(i18n.format_time(moment, "No/Such_Zone", style="short")) == "3/1/26, 9:30 PM"
