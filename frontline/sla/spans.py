@@ -62,9 +62,7 @@ def iter_spans(
 def is_open(calendar: BusinessCalendar, instant: datetime) -> bool:
     moment = require_aware(instant)
     today = local_date(moment, calendar.zone)
-    return any(
-        start <= moment < end for day in (today - _ONE_DAY, today) for start, end in calendar.utc_spans_on(day)
-    )
+    return any(start <= moment < end for day in (today - _ONE_DAY, today) for start, end in calendar.utc_spans_on(day))
 
 
 def next_open(calendar: BusinessCalendar, instant: datetime) -> datetime:
