@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
@@ -50,6 +50,9 @@ class TicketPresence(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+TSV = "(to_tsvector('english'::regconfig, body) || to_tsvector('russian'::regconfig, body))"
+
+
 class SearchDoc(Base):
     """One searchable text (a ticket's subject, a message, a contact) and its stemmed terms.
 
@@ -66,5 +69,8 @@ class SearchDoc(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     terms: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (UniqueConstraint("kind", "ref_id", name="uq_search_doc_kind_ref"),
-                      Index("ix_search_doc_kind", "kind", "id"))
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id", name="uq_search_doc_kind_ref"),
+        Index("ix_search_doc_kind", "kind", "id"),
+        Index("ix_search_doc_tsv", text(TSV), postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
