@@ -32,7 +32,8 @@ def public_holidays(country: str, years: Iterable[int], subdivision: str | None 
     try:
         table = holidays_package.country_holidays(country, subdiv=subdivision, years=year_list)
     except NotImplementedError as error:
-        raise ValueError(f"the holidays package has no rules for country {country!r}") from error
+        where = f"country {country!r}" + (f" subdivision {subdivision!r}" if subdivision else "")
+        raise ValueError(f"the holidays package has no rules for {where}") from error
     working = frozenset(getattr(table, "weekend_workdays", ()) or ())
     return PublicHolidays(
         country=country,
