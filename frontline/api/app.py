@@ -15,6 +15,8 @@ from frontline.kit.middleware import SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
 from frontline.routing import listeners as routing_listeners
 from frontline.routing.api import router as routing_router
+from frontline.rules import listeners as rules_listeners
+from frontline.rules.api import router as rules_router
 from frontline.sla import listeners as sla_listeners
 from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
@@ -40,10 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     routing_listeners.install(settings)
     sla_listeners.install()
+    rules_listeners.install(settings)
     for router in (accounts_router, contacts_router, tickets_router, portal_router, routing_router,
                    sla_router):
         api.include_router(router)
     api.include_router(email_router)
+    api.include_router(rules_router)
     app.include_router(api)
 
     @app.get("/healthz", include_in_schema=False)

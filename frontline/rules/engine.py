@@ -1,0 +1,160 @@
+"""Running rules: compiled once per configuration version, fired in position order, loop-proof.
+
+Triggers run inside the ticket's own transaction. The changes a rule makes emit ticket events that may
+fire other triggers; those events join the running chain instead of recursing, the chain makes at most
+MAX_PASSES passes, and each rule fires at most once per ticket per chain. Two rules that would flip a
+field back and forth forever therefore each fire once and stop.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontline.kit.db import utcnow
+from frontline.kit.rawsql import Raw
+from frontline.rules import webhooks
+from frontline.rules.actions import RuleContext, run_actions
+from frontline.rules.conditions import Compiled, compile_conditions, parse_block
+from frontline.rules.facts import TicketFacts
+from frontline.rules.models import Rule, RuleKind, WebhookEndpoint
+from frontline.tickets import history
+from frontline.tickets.models import Ticket, TicketEvent
+
+MAX_PASSES = 5
+TRIGGER_EVENTS = ("created", "updated", "customer_replied", "agent_replied")
+CHAINS_KEY = "rules.chains"
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    id: int
+    name: str
+    kind: str
+    events: frozenset[str]
+    compiled: Compiled
+    actions: list[dict[str, Any]]
+    owner_id: int | None
+    conditions: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Active rules and webhook subscriptions as of one version of their tables."""
+
+    triggers: tuple[LoadedRule, ...] = ()
+    automations: tuple[LoadedRule, ...] = ()
+    endpoints_by_event: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def triggers_for(self, event: str) -> bool:
+        return any(event in r.events for r in self.triggers)
+
+
+def load_rule(row: Rule) -> LoadedRule:
+    all_of, any_of = parse_block(row.conditions)
+    return LoadedRule(row.id, row.name, row.kind, frozenset(row.events or ()), compile_conditions(all_of, any_of),
+                      list(row.actions or []), row.owner_id, row.conditions or {})
+
+
+_cache: dict[str, tuple[tuple[Any, ...], Config]] = {}
+_lock = threading.Lock()
+VERSION_SQL = ("SELECT (SELECT count(*) FROM rule), (SELECT max(updated_at) FROM rule),"
+               " (SELECT count(*) FROM webhook_endpoint), (SELECT max(updated_at) FROM webhook_endpoint)")
+
+
+def config(db: Session) -> Config:
+    """The active configuration; one small query per call decides whether the cached copy is current."""
+    version = Raw(db).one(VERSION_SQL) or ()
+    url = str(db.get_bind().engine.url)
+    cached = _cache.get(url)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rules = [load_rule(r) for r in db.scalars(select(Rule).where(Rule.active.is_(True))
+                                               .order_by(Rule.position, Rule.id))]
+    by_event: dict[str, list[int]] = {}
+    for endpoint in db.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))):
+        for event in endpoint.events or []:
+            by_event.setdefault(event, []).append(endpoint.id)
+    built = Config(tuple(r for r in rules if r.kind == RuleKind.trigger),
+                   tuple(r for r in rules if r.kind == RuleKind.automation),
+                   {k: tuple(v) for k, v in by_event.items()})
+    with _lock:
+        _cache[url] = (version, built)
+    return built
+
+
+@dataclass
+class Chain:
+    """One original event on one ticket and everything it set off."""
+
+    queue: list[str]
+    fired: set[int] = field(default_factory=set)
+    passes: int = 0
+
+
+def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str | None = None,
+             now: datetime | None = None, cfg: Config | None = None) -> list[int]:
+    """Run the triggers for `event` on a ticket; returns the ids of the rules that fired, in order."""
+    chains: dict[int, Chain] = db.info.setdefault(CHAINS_KEY, {})
+    running = chains.get(ticket_id)
+    if running is not None:  # a rule's own change: handled by the chain's next pass
+        if event not in running.queue:
+            running.queue.append(event)
+        return []
+    cfg = cfg or config(db)
+    if not cfg.triggers_for(event):
+        return []
+    chain = chains[ticket_id] = Chain(queue=[event])
+    facts = TicketFacts(db, ticket_id, now or utcnow(), text=text)
+    fired: list[int] = []
+    try:
+        while chain.queue and chain.passes < MAX_PASSES:
+            chain.passes += 1
+            events, chain.queue = chain.queue, []
+            for current in events:
+                fired += _one_pass(db, cfg, chain, facts, current, prefix)
+            facts.event_text = None  # later passes read the conversation itself
+    finally:
+        del chains[ticket_id]
+    return fired
+
+
+def _one_pass(db: Session, cfg: Config, chain: Chain, facts: TicketFacts, event: str, prefix: str) -> list[int]:
+    fired = []
+    for rule in cfg.triggers:
+        if event not in rule.events or rule.id in chain.fired or not rule.compiled.matches(facts):
+            continue
+        chain.fired.add(rule.id)
+        fire(db, rule, facts.ticket_id, prefix, cause=event)
+        facts.forget()
+        fired.append(rule.id)
+    return fired
+
+
+def fire(db: Session, rule: LoadedRule, ticket_id: int, prefix: str, *, cause: str) -> None:
+    """Carry out a rule's actions through the services and mark the history they wrote as the rule's."""
+    ticket = db.get(Ticket, ticket_id)
+    if ticket is None:
+        return
+    db.flush()
+    before = Raw(db).one("SELECT max(id) FROM ticket_event WHERE ticket_id = :t", {"t": ticket_id})
+    last_id = int(before[0]) if before and before[0] is not None else 0
+    history.record(db, ticket_id, "rule_fired", None, data={"rule_id": rule.id, "rule": rule.name, "on": cause})
+    endpoints = run_actions(db, ticket, rule.actions, RuleContext(rule.id, rule.name, rule.owner_id, prefix))
+    db.flush()
+    stamp = {"by": "rule", "rule_id": rule.id, "rule": rule.name}
+    for entry in db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id, TicketEvent.id > last_id,
+                                                      TicketEvent.kind != "rule_fired")):
+        entry.data = {**(entry.data or {}), **stamp}
+    for endpoint_id in endpoints:
+        webhooks.enqueue_delivery(db, endpoint_id, "rule", ticket, extra={"rule": stamp})
+
+
+def dry_run(db: Session, rule: LoadedRule, ticket_ids: list[int], now: datetime) -> list[int]:
+    """The tickets (of those given) whose current state the rule's conditions match; nothing is changed."""
+    return [t for t in ticket_ids if rule.compiled.matches(TicketFacts(db, t, now))]
