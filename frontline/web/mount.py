@@ -31,7 +31,7 @@ def _install_errors(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, FrontlineError)
         if not _is_page(request) and api_handler is not None:
-            return await api_handler(request, exc)  # type: ignore[no-any-return]
+            return await api_handler(request, exc)
         if request.headers.get("hx-request"):
             return HTMLResponse(f'<p class="flash error" role="alert">{_escape(exc.detail)}</p>', status_code=200,
                                 headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})

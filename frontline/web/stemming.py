@@ -18,7 +18,7 @@ MAX_TERMS = 5000
 @lru_cache(maxsize=2)
 def _stemmer(language: str) -> Any:
     try:
-        import snowballstemmer  # type: ignore[import-untyped]
+        import snowballstemmer
     except ImportError:
         return None
     return snowballstemmer.stemmer(language)
