@@ -10,6 +10,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from frontline.cli import mail
+from frontline.cli.plan import app as plan_app
 from frontline.cli.routing import app as routing_app
 from frontline.cli.worker import worker
 from frontline.kit.settings import get_settings
@@ -18,6 +19,7 @@ app = typer.Typer(help="Frontline customer-support desk.", no_args_is_help=True,
 token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(routing_app, name="routing")
+app.add_typer(plan_app, name="plan")
 app.command()(worker)
 mail.register(app)
 console = Console()

@@ -74,6 +74,15 @@ class Settings(BaseSettings):
         default=None, description="Extra CA certificates (PEM) trusted for IMAP/SMTP servers with private certificates.",
     )
     email_imap_batch: int = Field(default=200, description="Messages fetched per IMAP poll of one mailbox.")
+    planner_timezone: str = Field(
+        default="Europe/Moscow", description="Time zone the workforce planner counts intervals and schedules in.",
+    )
+    planner_country: str = Field(default="RU", description="Country whose public holidays the forecast knows.")
+    planner_handle_times: dict[str, float] = Field(
+        default={"phone": 300.0, "chat": 420.0, "telegram": 420.0, "email": 480.0, "web": 480.0, "portal": 480.0,
+                 "api": 480.0},
+        description="Average handle time per channel in seconds, unless set in the planner's handle-time table.",
+    )
 
     @property
     def is_sqlite(self) -> bool:

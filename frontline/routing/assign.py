@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontline.accounts.models import Availability, TeamMember, User
+from frontline.kit.db import utcnow
 from frontline.routing.models import Strategy, TeamRouting
 from frontline.tickets.models import Ticket
 from frontline.tickets.status import OPEN_STATUSES
+from frontline.workforce.roster import rostered
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ def candidates(db: Session, team_id: int, default_capacity: int) -> list[Candida
     ).all()
     if not members:
         return []
+    on_duty = rostered(db, team_id, [m[0] for m in members], utcnow())
+    if on_duty is not None:  # a published schedule is in force: only agents on shift take tickets
+        members = [m for m in members if m[0] in on_duty]
+        if not members:
+            return []
     loads = {
         uid: (count, weight or 0)
         for uid, count, weight in db.execute(

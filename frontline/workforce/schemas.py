@@ -1,0 +1,68 @@
+"""Request bodies of the planner API (responses are plan documents, see document.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from frontline.workforce.planning import PlanOptions
+
+
+class PlanIn(BaseModel):
+    """Which team, which weeks, and the service targets (what-if factors scale volume and handle time)."""
+
+    team_id: int
+    start: date | None = Field(default=None, description="First day (default: next Monday).")
+    weeks: int = Field(default=1, ge=1, le=6)
+    service_level: float = Field(default=0.8, gt=0, lt=1)
+    answer_seconds: float = Field(default=20.0, gt=0)
+    shrinkage: float = Field(default=0.3, ge=0, lt=1)
+    first_response_hours: float = Field(default=4.0, gt=0)
+    volume_factor: float = Field(default=1.0, gt=0, le=10)
+    aht_factor: float = Field(default=1.0, gt=0, le=10)
+
+    def options(self) -> PlanOptions:
+        from frontline.workforce.planning import PlanOptions
+
+        return PlanOptions(self.service_level, self.answer_seconds, self.shrinkage, self.first_response_hours,
+                           self.volume_factor, self.aht_factor)
+
+
+class BuildIn(PlanIn):
+    time_limit_s: float = Field(default=10.0, gt=0, le=120)
+    explain: bool = True
+
+
+class PublishIn(BaseModel):
+    plan: dict[str, Any] = Field(
+        description="A plan document as returned by schedules/build (assignments may be edited).")
+    force: bool = Field(default=False, description="Publish even when the checker reports broken rules.")
+
+
+class CheckIn(BaseModel):
+    """Check a plan document, or a schedule CSV (agent_id,date,shift) against a published schedule's plan."""
+
+    plan: dict[str, Any] | None = None
+    schedule_id: int | None = None
+    csv: str | None = None
+
+
+class SimulateIn(BaseModel):
+    plan: dict[str, Any] | None = None
+    schedule_id: int | None = None
+    day: int = Field(default=0, ge=0, le=41)
+    replications: int = Field(default=20, ge=2, le=200)
+    seed: int = 0
+
+
+class WhatIfIn(SimulateIn):
+    scenario: Literal["volume", "handle_time", "sick"] = "volume"
+    factor: float | None = Field(default=None, gt=0, le=10)
+
+
+class HandleTimeIn(BaseModel):
+    channel: str = Field(min_length=1, max_length=12)
+    aht_seconds: float = Field(gt=0, le=86_400)
