@@ -11,5 +11,6 @@ from frontline.rules import models as rules  # noqa: F401
 from frontline.sla import models as sla  # noqa: F401
 from frontline.tickets import models as tickets  # noqa: F401
 from frontline.web import models as web  # noqa: F401
+from frontline.workforce import models as workforce  # noqa: F401
 
 metadata = Base.metadata
