@@ -2,7 +2,7 @@
 
 Only the live queue (phone, chat, telegram) is simulated: deferred work waits hours, not seconds.
 Agents on the live queue per interval are the scheduled (or, for a draft, required) staff after
-shrinkage, minus those the deferred workload needs.
+shrinkage, split between the live queue and the deferred work in proportion to what each needs.
 """
 
 from __future__ import annotations
@@ -34,11 +34,18 @@ def day_setup(doc: Document, day: int) -> SimulationSetup:
     shrinkage = float(doc.get("options", {}).get("shrinkage", 0.0))
     staffed = doc["scheduled"] if doc.get("assignments") else doc["required"]
     part = slice(day * 48, (day + 1) * 48)
-    agents = [max(0, math.floor(s * (1 - shrinkage) + 1e-9) - d)
-              for s, d in zip(staffed[part], doc["deferred_agents"][part], strict=True)]
+    agents = [_live_share(s * (1 - shrinkage), live, deferred) for s, live, deferred in
+              zip(staffed[part], doc["live_agents"][part], doc["deferred_agents"][part], strict=True)]
     return SimulationSetup(arrivals=[float(v) for v in doc["live_volume"][part]], agents=agents,
                            aht_seconds=float(doc["live_aht"]),
                            answer_seconds=float(doc.get("options", {}).get("answer_seconds", 20.0)))
+
+
+def _live_share(productive: float, live_need: int, deferred_need: int) -> int:
+    """Productive staff split between the queues in proportion to what each needs."""
+    if live_need + deferred_need == 0:
+        return math.floor(productive + 1e-9)
+    return round(productive * live_need / (live_need + deferred_need))
 
 
 def simulate_day(doc: Document, day: int, *, scenario: str | None = None, factor: float | None = None,
