@@ -17,6 +17,7 @@ from frontline.web.pages import search as search_page
 from frontline.web.render import render
 from frontline.web.security import PageHeaders
 from frontline.web.session import LoginRequired
+from frontline.workforce import views as planner_views
 
 STATIC = Path(__file__).parent / "static"
 
@@ -62,7 +63,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     i18n.translations("ru")  # compile the catalogs once, at start-up
     search.ensure_fts(app.state.database)
     search.register()
-    for module in (auth, queues, ticket, ticket_actions, macros, search_page, admin, portal):
+    for module in (auth, queues, ticket, ticket_actions, macros, search_page, admin, portal, planner_views):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app)
