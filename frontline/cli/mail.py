@@ -12,7 +12,9 @@ import sys
 import typer
 from rich.console import Console
 
-from frontline.kit.settings import get_settings
+from frontline.kit.db import Database
+from frontline.kit.errors import NotFound
+from frontline.kit.settings import Settings, get_settings
 
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
 
@@ -20,6 +22,15 @@ mail_app = typer.Typer(help="Email channel: mailboxes, IMAP polling, sending rep
 mailbox_app = typer.Typer(help="Configure mailboxes.", no_args_is_help=True)
 mail_app.add_typer(mailbox_app, name="mailbox")
 console = Console(stderr=True)
+
+
+def desk_database(settings: Settings) -> Database:
+    """The database, with every domain's ticket listeners (routing, SLA, search index) registered exactly as
+    in the web app, so mail taken in from the command line is routed and indexed like any other ticket."""
+    from frontline.api.app import create_app
+
+    database: Database = create_app(settings).state.database
+    return database
 
 
 def register(app: typer.Typer) -> None:
@@ -94,10 +105,9 @@ def mailbox_list() -> None:
 def poll(mailbox: str = typer.Option(None, help="Only this mailbox (default: all active).")) -> None:
     """Fetch new mail by IMAP once (run it from cron or a job)."""
     from frontline.channels.email.imap import poll_all, poll_mailbox
-    from frontline.kit.db import get_database
 
     settings = get_settings()
-    database = get_database(settings.database_url)
+    database = desk_database(settings)
     reports = [poll_mailbox(database, settings, mailbox)] if mailbox else poll_all(database, settings)
     for r in reports:
         typer.echo(f"{r.mailbox}: fetched {r.fetched}, new {r.stored}, duplicates {r.duplicates}, failed {r.failed}")
@@ -109,10 +119,9 @@ def poll(mailbox: str = typer.Option(None, help="Only this mailbox (default: all
 def send() -> None:
     """Send queued replies and acknowledgements once."""
     from frontline.channels.email.outbound import send_pending
-    from frontline.kit.db import get_database
 
     settings = get_settings()
-    report = send_pending(get_database(settings.database_url), settings)
+    report = send_pending(desk_database(settings), settings)
     typer.echo(f"queued {report.queued}, sent {report.sent}, retry later {report.retried}, failed {report.failed}")
 
 
@@ -127,13 +136,12 @@ def mail_gate(mailbox: str = typer.Option(..., "--mailbox", help="Name of the re
 
 def _gate(name: str, raw: bytes) -> int:
     try:
-        from frontline.channels.email.intake import DATABASE_ERRORS, process_raw, store_raw
+        from frontline.channels.email.intake import process_raw, store_raw
         from frontline.channels.email.service import get_mailbox
         from frontline.kit.db import get_database
-        from frontline.kit.errors import NotFound
 
         settings = get_settings()
-        database = get_database(settings.database_url)
+        database = get_database(settings.database_url)  # not the whole app: an MTA starts one process per mail
         with database.session(write=False) as db:
             mailbox_id = get_mailbox(db, name).id
         stored = store_raw(database, mailbox_id, raw, source="gate")
@@ -146,6 +154,6 @@ def _gate(name: str, raw: bytes) -> int:
     if stored.status == "received":
         try:
             process_raw(database, settings, stored.raw_id, duplicate=stored.duplicate)
-        except DATABASE_ERRORS as error:  # stored: `frontline mail poll` (process_pending) finishes it
+        except Exception as error:  # stored: `frontline mail poll` (process_pending) finishes it
             console.print(f"mail-gate: stored; processing deferred ({type(error).__name__})")
     return EX_OK
