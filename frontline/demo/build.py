@@ -170,5 +170,8 @@ def build_demo(database: Database, *, tickets: int, months: int, seed: int, cons
                 _insert_plans(db, plans, tags)
             progress.advance(task, len(chunk))
     save_demo_token(secret)
+    from frontline.workforce.demo_plan import publish_demo_plans
+
+    publish_demo_plans(database, console=console)
     return (f"Demo desk ready: {len(arrivals)} tickets since {start}, {sum(map(len, agents.values()))} agents in "
             f"{len(team_ids)} teams, {len(customers)} customers.")
