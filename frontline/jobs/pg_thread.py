@@ -24,14 +24,15 @@ class ProcrastinateThread:
         self.concurrency = concurrency
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[Any] | None = None
-        self._ready = threading.Event()
+        self._stop_requested = threading.Event()
         self._thread = threading.Thread(target=self._main, name="frontline-jobs-pg", daemon=True)
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self) -> None:
+        """Returns at once: the web process need not wait for the worker's connections."""
         self._thread.start()
-        self._ready.wait(timeout)
 
     def stop(self, timeout: float = 45.0) -> None:
+        self._stop_requested.set()  # seen by _serve if it has not created the task yet
         loop, task = self._loop, self._task
         if loop is not None and task is not None and not loop.is_closed():
             loop.call_soon_threadsafe(task.cancel)
@@ -42,8 +43,6 @@ class ProcrastinateThread:
             asyncio.run(self._serve())
         except Exception:
             log.exception("in-process procrastinate worker stopped with an error")
-        finally:
-            self._ready.set()
 
     async def _serve(self) -> None:
         app = build_app(self.database, pool_size=self.concurrency + 2)
@@ -52,7 +51,8 @@ class ProcrastinateThread:
             self._task = asyncio.create_task(
                 app.run_worker_async(**worker_options(self.concurrency, in_thread=True))
             )
-            self._ready.set()
+            if self._stop_requested.is_set():
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 

@@ -59,14 +59,15 @@ _PG_STATUS = {"todo": "queued", "doing": "running", "succeeded": "done", "failed
 
 
 def job_states(database: Database) -> list[JobState]:
-    """Every job of the backend in queue order, read from whichever table holds them."""
+    """The test jobs (kinds `test.*`) in queue order, read from whichever table holds them; worker
+    processes also tick the domains' periodic jobs, which are left out."""
     with database.session(write=False) as db:
         if database.is_sqlite:
             return [JobState(j.kind, j.status, j.attempts, j.run_at)
-                    for j in db.scalars(select(Job).order_by(Job.id))]
+                    for j in db.scalars(select(Job).where(Job.kind.startswith("test.")).order_by(Job.id))]
         rows: Any = db.execute(text(
             "SELECT task_name, status::text, attempts, scheduled_at FROM procrastinate.procrastinate_jobs "
-            "WHERE task_name NOT LIKE 'frontline.jobs.%' ORDER BY id"
+            "WHERE task_name LIKE 'test.%' ORDER BY id"
         ))
         # procrastinate counts finished runs; ours counts started ones (a running job has one more)
         return [JobState(kind, _PG_STATUS[status], attempts + (status == "doing"), at)
