@@ -13,12 +13,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 FIELDS = ("category", "priority", "team")
 MIN_EXAMPLES = 100  # per field, across all classes
@@ -85,6 +85,11 @@ class Classifier:
 
 
 def _pipeline() -> Pipeline:
+    # scikit-learn takes seconds to import; load it when a model is trained, not when a server starts.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     return Pipeline([
         ("features", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=60000,
                                      sublinear_tf=True, lowercase=True)),
@@ -119,6 +124,8 @@ def evaluate(examples: Sequence[Example], *, threshold: float, test_share: float
         texts, labels = _usable(examples, name)
         if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
             continue
+        from sklearn.model_selection import train_test_split
+
         x_train, x_test, y_train, y_test = train_test_split(
             texts, labels, test_size=test_share, random_state=seed, stratify=labels)
         pipeline = _pipeline().fit(x_train, y_train)
