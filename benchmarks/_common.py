@@ -68,7 +68,7 @@ def server_process(url: str, *, workers: int, data_dir: str) -> Iterator[tuple[s
     proc = subprocess.Popen([FRONTLINE, "serve", "--port", str(port), "--workers", str(workers)], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:
