@@ -39,12 +39,19 @@ def candidates(db: Session, rule: engine.LoadedRule) -> list[int]:
 
 
 def run_automations(db: Session, now: datetime, *, prefix: str) -> list[tuple[int, int]]:
-    """Fire every automation whose conditions hold now; returns (rule id, ticket id) per firing."""
+    """Fire every automation whose conditions hold now; returns (rule id, ticket id) per firing.
+
+    A ticket moves at most one step per sweep: one an automation just changed waits for the next sweep,
+    so "pending 5 days -> solved" and "solved 3 days -> closed" never collapse into one run.
+    """
     fired: list[tuple[int, int]] = []
+    moved: set[int] = set()
     for rule in engine.config(db).automations:
         done = {(t, k) for t, k in db.execute(select(RuleFiring.ticket_id, RuleFiring.state_key)
                                              .where(RuleFiring.rule_id == rule.id))}
         for ticket_id in candidates(db, rule):
+            if ticket_id in moved:
+                continue
             facts = TicketFacts(db, ticket_id, now)
             state = facts.state_key()[:120]
             if (ticket_id, state) in done or not rule.compiled.matches(facts):
@@ -53,4 +60,5 @@ def run_automations(db: Session, now: datetime, *, prefix: str) -> list[tuple[in
             engine.fire(db, rule, ticket_id, prefix, cause="automation")
             db.flush()
             fired.append((rule.id, ticket_id))
+            moved.add(ticket_id)
     return fired

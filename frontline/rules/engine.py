@@ -51,8 +51,13 @@ class Config:
     automations: tuple[LoadedRule, ...] = ()
     endpoints_by_event: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
+    by_event: dict[str, tuple[LoadedRule, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_event.update({e: tuple(r for r in self.triggers if e in r.events) for e in TRIGGER_EVENTS})
+
     def triggers_for(self, event: str) -> bool:
-        return any(event in r.events for r in self.triggers)
+        return bool(self.by_event.get(event))
 
 
 def load_rule(row: Rule) -> LoadedRule:
@@ -126,8 +131,8 @@ def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str 
 
 def _one_pass(db: Session, cfg: Config, chain: Chain, facts: TicketFacts, event: str, prefix: str) -> list[int]:
     fired = []
-    for rule in cfg.triggers:
-        if event not in rule.events or rule.id in chain.fired or not rule.compiled.matches(facts):
+    for rule in cfg.by_event.get(event, ()):
+        if rule.id in chain.fired or not rule.compiled.matches(facts):
             continue
         chain.fired.add(rule.id)
         fire(db, rule, facts.ticket_id, prefix, cause=event)
