@@ -235,7 +235,8 @@ def start_smtp(capture: SmtpCapture, cert: Path, key: Path, *, implicit_tls: boo
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert), str(key))
     port = free_port()
-    kwargs: dict[str, Any] = {"authenticator": _authenticator, "auth_require_tls": True}
+    # on an implicit-TLS port aiosmtpd does not see the TLS layer itself: the whole connection is TLS anyway
+    kwargs: dict[str, Any] = {"authenticator": _authenticator, "auth_require_tls": not implicit_tls}
     if implicit_tls:
         controller = Controller(capture, hostname="127.0.0.1", port=port, ssl_context=context, **kwargs)
     else:
