@@ -22,6 +22,7 @@ from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 from frontline.tickets.portal_api import router as portal_router
 from frontline.web.mount import mount_web
+from frontline.workforce.api import router as planner_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    sla_router):
         api.include_router(router)
     api.include_router(email_router)
+    api.include_router(planner_router)
     api.include_router(rules_router)
     app.include_router(api)
 
