@@ -18,9 +18,7 @@ from frontline.channels.email import outbound
 from frontline.channels.email.models import ClosedReply, Mailbox, RawStatus
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.thread_match import base_address, find_thread, sender_is_known
-from frontline.contacts.service import find_or_create_by_email
 from frontline.kit.db import utcnow
-from frontline.kit.errors import FrontlineError
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
 from frontline.tickets import history
@@ -186,11 +184,22 @@ def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of:
     return Outcome(status, ticket.id, message_id, [*mail.parsed.warnings, *warnings])
 
 
-def _author(db: Session, mail: Incoming) -> int | None:
-    try:
-        return find_or_create_by_email(db, mail.sender, mail.parsed.from_[0][:200]).id
-    except (FrontlineError, ValueError):
+def _author(sql: Raw, mail: Incoming) -> int | None:
+    """The sender's contact, created on first contact (plain SQL: this runs for every reply)."""
+    address = mail.sender
+    if "@" not in address or len(address) > 320:
         return None
+    row = sql.one("SELECT contact_id FROM contact_identity WHERE kind = 'email' AND value = :v", {"v": address})
+    if row is not None:
+        return int(row[0])
+    now = sql.time(utcnow())
+    contact_id = int(sql.value(
+        "INSERT INTO contact (name, organisation_id, notes, created_at, updated_at) VALUES (:name, NULL, '', :now,"
+        " :now) RETURNING id", {"name": (mail.parsed.from_[0] or address.split("@")[0])[:200], "now": now},
+    ))
+    sql.run("INSERT INTO contact_identity (contact_id, kind, value) VALUES (:c, 'email', :v)",
+            {"c": contact_id, "v": address})
+    return contact_id
 
 
 def join(db: Session, settings: Settings, mail: Incoming, ticket: Ticket, *, by: str) -> Outcome:
@@ -204,7 +213,7 @@ def join(db: Session, settings: Settings, mail: Incoming, ticket: Ticket, *, by:
         mail.meta["unknown_sender"] = True
     from_us = base_address(mail.sender) in own
     message = add_customer_message(db, ticket, _text(mail.parsed, warnings), None, channel=Channel.email)
-    message.author_contact_id = None if from_us else _author(db, mail)
+    message.author_contact_id = None if from_us else _author(sql, mail)
     if not known:
         history.record(db, ticket.id, "unknown_sender", None, data={"from": mail.sender, "message_id": message.id})
     db.flush()
