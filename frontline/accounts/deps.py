@@ -38,7 +38,9 @@ def bearer_secret(request: Request) -> str | None:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() == "bearer" and secret.strip():
         return secret.strip()
-    return request.cookies.get("fl_session") or None
+    if request.method in SAFE_METHODS:  # a browser session may read the API; writes need a token (no CSRF)
+        return request.cookies.get("fl_session") or None
+    return None
 
 
 def current_principal(request: Request, db: DB) -> Principal:

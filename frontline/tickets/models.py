@@ -81,6 +81,7 @@ class Ticket(Base):
         Index("ix_ticket_status_created", "status", "priority", "created_at", "id"),
         Index("ix_ticket_created", "created_at", "id"),
         Index("ix_ticket_org", "organisation_id", "created_at"),
+        Index("ix_ticket_line_queue", "line", "status", "priority", "created_at", "id"),
         {"sqlite_autoincrement": True},
     )
 
