@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
@@ -32,17 +33,15 @@ ZONE_ANCHORS: dict[str, tuple[datetime, ...]] = {
 }
 
 # Boundaries near DST changes (01:00-03:00, 23:00-24:00) are over-represented on purpose.
-_BOUNDARY = st.one_of(
-    st.sampled_from([0, 30, 60, 90, 120, 150, 180, 540, 780, 840, 1080, 1380, 1410, 1440]),
-    st.integers(0, 1440),
-)
+_AWKWARD_MINUTES = st.sampled_from([0, 30, 60, 90, 120, 150, 180, 540, 780, 840, 1080, 1380, 1410, 1440])
+_BOUNDARY = st.one_of(_AWKWARD_MINUTES, _AWKWARD_MINUTES, st.integers(0, 1440))
 
 
 @st.composite
-def day_hours(draw: st.DrawFn) -> DayHours:
+def day_hours(draw: st.DrawFn, boundary: st.SearchStrategy[int] = _BOUNDARY) -> DayHours:
     if draw(st.integers(0, 9)) == 0:
         return FULL_DAY
-    points = sorted(draw(st.lists(_BOUNDARY, max_size=6)))
+    points = sorted(draw(st.lists(boundary, max_size=6)))
     pairs = zip(points[::2], points[1::2], strict=False)
     return tuple(OpeningInterval(start, end) for start, end in pairs if start < end)
 
@@ -60,10 +59,12 @@ class Scenario:
         return MinuteReference.build(self.calendar, self.window_start, WINDOW_DAYS * 24 * 60)
 
     def instants(self) -> st.SearchStrategy[datetime]:
-        """Whole minutes at least MARGIN inside the reference window."""
+        """Whole minutes at least MARGIN inside the reference window, often close to the clock change."""
         first = self.window_start + MARGIN
         span = (WINDOW_DAYS * 24 * 60) - 2 * int(MARGIN.total_seconds() // 60)
-        return st.integers(0, span).map(lambda minutes: first + timedelta(minutes=minutes))
+        anywhere = st.integers(0, span).map(lambda minutes: first + timedelta(minutes=minutes))
+        near_change = st.integers(-12 * 60, 12 * 60).map(lambda minutes: self.anchor + timedelta(minutes=minutes))
+        return st.one_of(anywhere, near_change)
 
 
 def _nearby_dates(anchor: datetime) -> st.SearchStrategy[date]:
@@ -77,6 +78,12 @@ def calendars_near(draw: st.DrawFn, zone: str, anchor: datetime) -> BusinessCale
     week = [draw(day_hours()) for _ in range(7)]
     holidays = draw(st.frozensets(_nearby_dates(anchor), max_size=3))
     special = draw(st.dictionaries(_nearby_dates(anchor), day_hours(), max_size=2))
+    if draw(st.booleans()):
+        # Hours on the day of the clock change with opening or closing times in or near the gap or fold.
+        change = anchor.astimezone(ZoneInfo(zone))
+        centre = change.hour * 60 + change.minute
+        near = st.integers(max(0, centre - 120), min(24 * 60, centre + 120))
+        special[change.date()] = draw(day_hours(st.one_of(near, _BOUNDARY)))
     if not any(week) and not any(special.values()):
         week[0] = FULL_DAY  # a calendar must open at some point
     return BusinessCalendar(zone, tuple(week), holidays, tuple(special.items()))
