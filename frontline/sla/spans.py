@@ -40,9 +40,11 @@ def iter_spans(
     calendar with no future opening fails clearly instead of looping forever.
     """
     zone = calendar.zone
-    # The previous local day may still be open (its hours end at the earliest at this day's 00:00).
+    # Neighbouring local days can reach this instant: the previous day's hours end at the
+    # earliest at today's 00:00, and a fold spanning midnight puts tomorrow's first
+    # occurrence before the second pass through today's last hour.
     day = local_date(since, zone) - _ONE_DAY
-    last_day = local_date(until, zone) if until is not None else None
+    last_day = local_date(until, zone) + _ONE_DAY if until is not None else None
     closed_days = 0
     while last_day is None or day <= last_day:
         day_spans = calendar.utc_spans_on(day)
@@ -62,7 +64,8 @@ def iter_spans(
 def is_open(calendar: BusinessCalendar, instant: datetime) -> bool:
     moment = require_aware(instant)
     today = local_date(moment, calendar.zone)
-    return any(start <= moment < end for day in (today - _ONE_DAY, today) for start, end in calendar.utc_spans_on(day))
+    days = (today - _ONE_DAY, today, today + _ONE_DAY)  # see iter_spans for why the neighbours
+    return any(start <= moment < end for day in days for start, end in calendar.utc_spans_on(day))
 
 
 def next_open(calendar: BusinessCalendar, instant: datetime) -> datetime:
