@@ -101,8 +101,9 @@ def run(kind: str, count: int) -> None:
         box = build_maildir(Path(tmp) / "Maildir", count)
         keys = sorted(box.keys())
         print(f"\n{kind}: {len(keys)} messages in the Maildir; RSS {rss_mib():.0f} MiB before intake")
-        print(f"{'done':>6} {'msg/s (last 1000)':>18} {'RSS MiB':>8}")
+        print(f"{'done':>6} {'msg/s (last 1000)':>18} {'CPU ms/msg':>11} {'RSS MiB':>8}")
         started = chunk_started = time.perf_counter()
+        cpu_started = chunk_cpu = time.process_time()
         statuses: dict[str, int] = {}
         for n, key in enumerate(keys, 1):
             with box.get_file(key) as handle:
@@ -110,12 +111,13 @@ def run(kind: str, count: int) -> None:
             statuses[result.status if not result.duplicate else "duplicate"] = statuses.get(
                 result.status if not result.duplicate else "duplicate", 0) + 1
             if n % 1000 == 0:
-                now = time.perf_counter()
-                print(f"{n:>6} {1000 / (now - chunk_started):>18.0f} {rss_mib():>8.0f}")
-                chunk_started = now
+                now, cpu = time.perf_counter(), time.process_time()
+                print(f"{n:>6} {1000 / (now - chunk_started):>18.0f} {cpu - chunk_cpu:>11.1f} {rss_mib():>8.0f}")
+                chunk_started, chunk_cpu = now, cpu
         elapsed = time.perf_counter() - started
-        print(f"{kind}: {len(keys)} messages in {elapsed:.1f} s = {len(keys) / elapsed:.0f} messages/s; "
-              f"outcomes {dict(sorted(statuses.items()))}")
+        cpu_ms = (time.process_time() - cpu_started) * 1000 / len(keys)
+        print(f"{kind}: {len(keys)} messages in {elapsed:.1f} s = {len(keys) / elapsed:.0f} messages/s, "
+              f"{cpu_ms:.1f} ms CPU per message (this process); outcomes {dict(sorted(statuses.items()))}")
 
 
 def main() -> None:
