@@ -22,7 +22,10 @@ PROCRASTINATE_TABLES = ", ".join(
 
 @pytest.fixture(autouse=True)
 def restore_registry() -> Iterator[None]:
+    """Each job test starts without the domains' periodic jobs (SLA checks, automations, mail polling):
+    tests that ran before may have registered them, and their ticks would show up in the counts."""
     handlers, periodic = dict(registry.HANDLERS), dict(registry.PERIODIC)
+    registry.PERIODIC.clear()
     yield
     registry.HANDLERS.clear()
     registry.HANDLERS.update(handlers)
