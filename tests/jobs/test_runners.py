@@ -93,7 +93,8 @@ def test_job_of_a_crashed_process_runs_again(database: Database, tmp_path: Path)
         from frontline.jobs.pg_worker import recover_stalled
 
         assert recover_stalled(database, stalled_after=0) >= 1  # its heartbeat stopped with it
-        assert run_pending(database) == 1
+        # >= 1: the killed worker may also have deferred a tick of procrastinate's own periodic task
+        assert run_pending(database) >= 1
     assert lines(marker) == ["recovered"]
     assert [(s.status, s.attempts) for s in job_states(database)] == [("done", 2)]
 
