@@ -13,8 +13,9 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
-from frontline.contacts.models import Contact, ContactIdentity
+from frontline.contacts.models import Contact
 from frontline.kit.db import Database
+from frontline.kit.rawsql import Raw
 from frontline.tickets import hooks
 from frontline.tickets.access import visible_clause
 from frontline.tickets.models import Message, Ticket
@@ -48,46 +49,57 @@ def _is_sqlite(db: Session) -> bool:
 
 
 def index_text(db: Session, kind: str, ref_id: int, ticket_id: int | None, body: str) -> None:
-    """Insert or replace the document of one object."""
-    sqlite = _is_sqlite(db)
-    old = db.scalar(select(SearchDoc.id).where(SearchDoc.kind == kind, SearchDoc.ref_id == ref_id))
+    """Insert or replace the document of one object (plain SQL: this runs inside every ticket write)."""
+    raw = Raw(db)
+    old = raw.one("SELECT id FROM search_doc WHERE kind = :k AND ref_id = :r", {"k": kind, "r": ref_id})
     if old is not None:
-        db.execute(delete(SearchDoc).where(SearchDoc.id == old))
-        if sqlite:
-            db.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": old})
-    terms = terms_of(body) if sqlite else ""
-    doc = SearchDoc(kind=kind, ref_id=ref_id, ticket_id=ticket_id, body=body[:100_000], terms=terms)
-    db.add(doc)
-    db.flush()
-    if sqlite:
-        db.execute(text("INSERT INTO search_fts (rowid, terms) VALUES (:id, :terms)"), {"id": doc.id, "terms": terms})
+        raw.run("DELETE FROM search_doc WHERE id = :id", {"id": old[0]})
+        if not raw.postgres:
+            raw.run("DELETE FROM search_fts WHERE rowid = :id", {"id": old[0]})
+    terms = "" if raw.postgres else terms_of(body)
+    doc_id = raw.value(
+        "INSERT INTO search_doc (kind, ref_id, ticket_id, body, terms) VALUES (:k, :r, :t, :b, :terms) RETURNING id",
+        {"k": kind, "r": ref_id, "t": ticket_id, "b": body[:100_000], "terms": terms},
+    )
+    if not raw.postgres:
+        raw.run("INSERT INTO search_fts (rowid, terms) VALUES (:id, :terms)", {"id": doc_id, "terms": terms})
 
 
 def index_ticket(db: Session, ticket_id: int) -> None:
-    subject = db.scalar(select(Ticket.subject).where(Ticket.id == ticket_id))
-    if subject is not None:
-        index_text(db, "ticket", ticket_id, ticket_id, subject)
+    row = Raw(db).one("SELECT subject FROM ticket WHERE id = :id", {"id": ticket_id})
+    if row is not None:
+        index_text(db, "ticket", ticket_id, ticket_id, row[0])
 
 
 def index_message(db: Session, message_id: int) -> None:
-    row = db.execute(select(Message.ticket_id, Message.body_text).where(Message.id == message_id)).first()
-    if row is not None and row.body_text.strip():
-        index_text(db, "message", message_id, row.ticket_id, row.body_text)
+    row = Raw(db).one("SELECT ticket_id, body_text FROM message WHERE id = :id", {"id": message_id})
+    if row is not None and (row[1] or "").strip():
+        index_text(db, "message", message_id, row[0], row[1])
 
 
 def index_contact(db: Session, contact_id: int) -> None:
-    name = db.scalar(select(Contact.name).where(Contact.id == contact_id))
-    if name is None:
+    raw = Raw(db)
+    row = raw.one("SELECT name FROM contact WHERE id = :id", {"id": contact_id})
+    if row is None:
         return
-    values = db.scalars(select(ContactIdentity.value).where(ContactIdentity.contact_id == contact_id)).all()
-    index_text(db, "contact", contact_id, None, " ".join([name, *values]))
+    values = [r[0] for r in raw.rows("SELECT value FROM contact_identity WHERE contact_id = :id ORDER BY id",
+                                     {"id": contact_id})]
+    index_text(db, "contact", contact_id, None, " ".join([row[0], *values]))
+
+
+def _contact_of_new_ticket(db: Session, ticket_id: int) -> int | None:
+    """The ticket's contact if it has no search document yet (a returning customer is already indexed)."""
+    row = Raw(db).one(
+        "SELECT t.contact_id FROM ticket t WHERE t.id = :id AND t.contact_id IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM search_doc d WHERE d.kind = 'contact' AND d.ref_id = t.contact_id)", {"id": ticket_id})
+    return int(row[0]) if row is not None else None
 
 
 def _on_ticket_event(db: Session, event: hooks.TicketEvent) -> None:
     if event.kind == "created" or "subject" in event.fields:
         index_ticket(db, event.ticket_id)
     if event.kind == "created":
-        contact_id = db.scalar(select(Ticket.contact_id).where(Ticket.id == event.ticket_id))
+        contact_id = _contact_of_new_ticket(db, event.ticket_id)
         if contact_id is not None:
             index_contact(db, contact_id)
     if event.message_id is not None:
