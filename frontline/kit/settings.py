@@ -64,14 +64,16 @@ class Settings(BaseSettings):
     )
     email_auto_reply_window_minutes: int = Field(default=60, description="Window of email_auto_reply_limit.")
     email_flood_limit: int = Field(
-        default=20, description="New tickets one sender may open by email per hour; later mail joins their last ticket.",
+        default=20,
+        description="New tickets one sender may open by email per hour; later mail joins their last ticket.",
     )
     email_send_max_attempts: int = Field(default=8, description="SMTP attempts before a reply is marked failed.")
     email_retry_base_seconds: int = Field(
         default=60, description="First SMTP retry delay; doubles per attempt (capped at 6 hours).",
     )
     email_ca_file: Path | None = Field(
-        default=None, description="Extra CA certificates (PEM) trusted for IMAP/SMTP servers with private certificates.",
+        default=None,
+        description="Extra CA certificates (PEM) trusted for IMAP/SMTP servers with private certificates.",
     )
     email_imap_batch: int = Field(default=200, description="Messages fetched per IMAP poll of one mailbox.")
     planner_timezone: str = Field(

@@ -1,8 +1,9 @@
 """Translations and locale formatting for the web UI.
 
-Catalogs are the .po files under frontline/web/locale, compiled in memory at first use (no build
-step, no .mo files in the repository). Code marks strings with `_()` (translated now) or `N_()`
-(translated later, at render time) so Babel's extractor finds them.
+Catalogs are the .po files under frontline/web/locale/<lang>/LC_MESSAGES, compiled in memory at
+first use (no build step, no .mo files in the repository). Every `*.po` there is merged, so a feature
+can keep its strings in its own file (messages.po holds the core UI). Code marks strings with
+`_()` (translated now) or `N_()` (translated later, at render time) so Babel's extractor finds them.
 """
 
 from __future__ import annotations
@@ -26,16 +27,31 @@ DEFAULT_LANGUAGE = "en"
 _current: ContextVar[tuple[str, gettext.NullTranslations]] = ContextVar("web_translations")
 
 
+def catalog_files(language: str) -> list[Path]:
+    """The .po files of one language: messages.po first, then feature catalogs by name."""
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    return sorted(folder.glob("*.po"), key=lambda p: (p.name != "messages.po", p.name))
+
+
 @cache
 def translations(language: str) -> gettext.NullTranslations:
     """The compiled catalog of one language (English falls back to the msgids themselves)."""
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
+    files = catalog_files(language)
+    if not files:
         return gettext.NullTranslations()
-    with path.open("rb") as fh:
-        catalog = pofile.read_po(fh, locale=language)
+    merged = None
+    for path in files:
+        with path.open("rb") as fh:
+            catalog = pofile.read_po(fh, locale=language)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id and message.id not in merged:
+                merged[message.id] = message
+    assert merged is not None
     buffer = BytesIO()
-    mofile.write_mo(buffer, catalog)
+    mofile.write_mo(buffer, merged)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

@@ -28,7 +28,7 @@ class Receiver:
 
 def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             timestamp = self.headers.get("X-Frontline-Timestamp", "")
             expected = "sha256=" + hmac.new(SECRET.encode(), timestamp.encode() + b"." + body,

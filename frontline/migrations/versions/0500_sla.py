@@ -17,7 +17,7 @@ branch_labels = ("sla",)
 depends_on = None
 
 
-def _time(name: str) -> sa.Column:  # type: ignore[type-arg]
+def _time(name: str) -> sa.Column:
     return sa.Column(name, UTCDateTime(timezone=True), nullable=True)
 
 
