@@ -24,7 +24,9 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(language)
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
+    """The stem of one word; cached, since Snowball is pure Python and most words of a desk repeat."""
     word = word.lower().replace("ё", "е")
     stemmer = _stemmer("russian" if _CYRILLIC.search(word) else "english")
     return str(stemmer.stemWord(word)) if stemmer is not None else word
