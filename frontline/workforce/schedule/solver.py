@@ -16,7 +16,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from frontline.workforce.schedule.cpmodel import BuiltModel, build_model
-from frontline.workforce.schedule.cpobjective import requirement_groups
+from frontline.workforce.schedule.cpobjective import TOTAL_GROUP, requirement_groups
 from frontline.workforce.schedule.model import Assignment, RuleFamily, Schedule, ScheduleProblem
 
 ELASTIC_MIN_SHARE = 0.2
@@ -167,9 +167,12 @@ def _coverage(run: SolverRun, members: list[int], chosen: set[tuple[int, int, in
 def result_from_run(run: SolverRun, status: SolveStatus, seconds: float) -> SolveResult:
     problem = run.built.problem
     total_required = tuple(problem.requirement.total)
-    if not run.has_solution:
+    if not run.has_solution:  # nothing scheduled: every requirement series is missing in full, as the checker says
+        groups_missing = {name: tuple(required) for name, _members, required in requirement_groups(problem)}
+        del groups_missing[TOTAL_GROUP]
         return SolveResult(
-            Schedule(()), status, None, None, seconds, None, total_required, (0,) * len(total_required), total_required
+            Schedule(()), status, None, None, seconds, None, total_required, (0,) * len(total_required),
+            total_required, group_shortfall=groups_missing,
         )
     solver = run.solver
     chosen = {key for key, var in run.built.x.items() if solver.boolean_value(var)}
@@ -179,7 +182,7 @@ def result_from_run(run: SolverRun, status: SolveStatus, seconds: float) -> Solv
     for name, members, required in requirement_groups(problem):
         covered = _coverage(run, members, chosen)
         missing = tuple(max(0, need - have) for need, have in zip(required, covered, strict=True))
-        if name == "total":
+        if name == TOTAL_GROUP:
             scheduled, shortfall = tuple(covered), missing
         else:
             groups[name] = missing
