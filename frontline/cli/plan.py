@@ -54,7 +54,9 @@ def _plan(team: str | None, history_csv: Path | None, start: date | None, weeks:
 
                 rows = csv.DictReader(agents_csv.read_text(encoding="utf-8").splitlines())
                 agents = tuple(Agent(r["id"], r.get("name") or r["id"], Line(r.get("line") or "L1"),
-                                     float(r.get("contract_hours") or 40), frozenset((r.get("skills") or "").split()))
+                                     float(r.get("contract_hours") or 40), frozenset((r.get("skills") or "").split()),
+                                     hours_below=float(r.get("hours_below") or 4),
+                                     hours_above=float(r.get("hours_above") or 4))
                                for r in rows)
             return service.plan_document(plan, agents, options)
         from frontline.kit.db import get_database
@@ -136,7 +138,7 @@ def staff(team: str = TEAM, history_csv: Path = HISTORY, start: date = START, we
 
 @app.command()
 def schedule(team: str = TEAM, history_csv: Path = HISTORY, agents_csv: Path = typer.Option(
-        None, "--agents-csv", help="With --history-csv: id,name,line,contract_hours,skills."),
+        None, "--agents-csv", help="With --history-csv: id,name,line,contract_hours,skills[,hours_below,hours_above]."),
         start: date = START, weeks: int = WEEKS, out: Path = OUT,
         plan_out: Path = typer.Option(None, "--plan-out", help="Also save the plan document (JSON) for `check`."),
         time_limit: float = typer.Option(20.0, "--time-limit", help="Solver seconds.")) -> None:

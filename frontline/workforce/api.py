@@ -20,8 +20,17 @@ from frontline.accounts.deps import DB, Reader, Writer, bearer_secret
 from frontline.accounts.principal import Principal, Scope
 from frontline.kit.errors import Forbidden, InvalidInput, Unauthorized
 from frontline.kit.settings import Settings
-from frontline.workforce import exports, roster
-from frontline.workforce.schemas import BuildIn, CheckIn, HandleTimeIn, PlanIn, PublishIn, SimulateIn, WhatIfIn
+from frontline.workforce import contracts, exports, roster
+from frontline.workforce.schemas import (
+    BuildIn,
+    CheckIn,
+    ContractIn,
+    HandleTimeIn,
+    PlanIn,
+    PublishIn,
+    SimulateIn,
+    WhatIfIn,
+)
 
 router = APIRouter(tags=["planner"])
 
@@ -179,6 +188,31 @@ def put_handle_time(body: HandleTimeIn, db: DB, caller: Writer) -> dict[str, Any
     caller.require_supervisor()
     row = set_handle_time(db, body.channel, body.aht_seconds)
     return {"channel": row.channel, "aht_seconds": row.aht_seconds}
+
+
+def _contract_json(user_id: int, contract: Any) -> dict[str, Any]:
+    return {"user_id": user_id, "contract_hours": contract.contract_hours, "hours_below": contract.hours_below,
+            "hours_above": contract.hours_above, "min_hours": contract.min_hours, "max_hours": contract.max_hours,
+            "default": contract.default}
+
+
+@router.get("/planner/contracts")
+def list_contracts(db: DB, caller: Planner, team_id: int) -> list[dict[str, Any]]:
+    """Weekly contract of each active agent of the team (agents without one work the default 40 h)."""
+    from frontline.workforce import service
+
+    service.get_team(db, team_id)
+    agents = service.team_agents(db, team_id)
+    found = contracts.contracts_of(db, [int(a.id) for a in agents])
+    return [{**_contract_json(int(a.id), found[int(a.id)]), "name": a.name} for a in agents]
+
+
+@router.put("/planner/contracts/{user_id}")
+def put_contract(user_id: int, body: ContractIn, db: DB, caller: Writer) -> dict[str, Any]:
+    """Set an agent's weekly contract; schedules built from now on keep every week within it."""
+    caller.require_supervisor()
+    contract = contracts.set_contract(db, user_id, body.contract_hours, body.hours_below, body.hours_above)
+    return _contract_json(user_id, contract)
 
 
 def _my_shifts(db: Session, caller: Principal) -> list[Any]:

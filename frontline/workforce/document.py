@@ -32,7 +32,7 @@ def templates_json(templates: tuple[ShiftTemplate, ...]) -> list[dict[str, Any]]
 
 def agents_json(agents: tuple[Agent, ...]) -> list[dict[str, Any]]:
     return [{"id": a.id, "name": a.name, "line": str(a.line), "contract_hours": a.contract_hours,
-             "skills": sorted(a.skills)} for a in agents]
+             "hours_below": a.hours_below, "hours_above": a.hours_above, "skills": sorted(a.skills)} for a in agents]
 
 
 def assignments_json(schedule: Schedule) -> list[dict[str, str]]:
@@ -45,8 +45,10 @@ def templates_of(doc: Document) -> tuple[ShiftTemplate, ...]:
 
 
 def agents_of(doc: Document) -> tuple[Agent, ...]:
+    """Agents with their weekly contract band (documents from before per-agent bands get the default 4 h)."""
     return tuple(Agent(str(a["id"]), a["name"], Line(a["line"]), float(a["contract_hours"]),
-                       frozenset(a.get("skills", []))) for a in doc["agents"])
+                       frozenset(a.get("skills", [])), hours_below=float(a.get("hours_below", 4.0)),
+                       hours_above=float(a.get("hours_above", 4.0))) for a in doc["agents"])
 
 
 def schedule_of(doc: Document) -> Schedule:

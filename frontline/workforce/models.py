@@ -56,3 +56,15 @@ class WorkShift(Base):
     shift: Mapped[str] = mapped_column(String(40))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AgentContract(Base):
+    """An agent's weekly contract: hours per week and how far a week may fall below or go above them."""
+
+    __tablename__ = "planner_agent_contract"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    contract_hours: Mapped[float] = mapped_column(Float)
+    hours_below: Mapped[float] = mapped_column(Float, default=4.0)
+    hours_above: Mapped[float] = mapped_column(Float, default=4.0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

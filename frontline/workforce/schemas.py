@@ -66,3 +66,11 @@ class WhatIfIn(SimulateIn):
 class HandleTimeIn(BaseModel):
     channel: str = Field(min_length=1, max_length=12)
     aht_seconds: float = Field(gt=0, le=86_400)
+
+
+class ContractIn(BaseModel):
+    """An agent's weekly contract: each week of a schedule stays within [hours - below, hours + above]."""
+
+    contract_hours: float = Field(gt=0, le=80)
+    hours_below: float = Field(default=4.0, ge=0, le=80)
+    hours_above: float = Field(default=4.0, ge=0, le=40)

@@ -20,6 +20,7 @@ from frontline.accounts.models import Team, TeamMember, User
 from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.settings import Settings
 from frontline.workforce import document as docs
+from frontline.workforce.contracts import DEFAULT_CONTRACT_HOURS, contracts_of, set_contract
 from frontline.workforce.forecast import EmptyHistoryError
 from frontline.workforce.history import contacts_from_db, handle_times, interval_history
 from frontline.workforce.models import PublishedSchedule, WorkShift
@@ -37,7 +38,6 @@ from frontline.workforce.schedule import explain as explain_schedule
 from frontline.workforce.schedule import solve as solve_schedule
 
 HISTORY_SHOWN_DAYS = 14
-DEFAULT_CONTRACT_HOURS = 40.0
 
 
 @dataclass(frozen=True)
@@ -97,11 +97,14 @@ def plan_team(db: Session, settings: Settings, team_id: int | None, horizon: Hor
 
 
 def team_agents(db: Session, team_id: int) -> tuple[Agent, ...]:
-    """The team's active agents as the scheduler sees them (contract hours: the default 40)."""
+    """The team's active agents as the scheduler sees them, each with their own weekly contract."""
     users = db.scalars(select(User).join(TeamMember, TeamMember.user_id == User.id).where(
         TeamMember.team_id == team_id, User.is_active.is_(True), User.role != "customer").order_by(User.id)).all()
+    contracts = contracts_of(db, [u.id for u in users])
     return tuple(Agent(str(u.id), u.name, Line(u.line) if u.line in ("L1", "L2", "L3") else Line.L1,
-                       DEFAULT_CONTRACT_HOURS, frozenset(u.skills or [])) for u in users)
+                       contracts[u.id].contract_hours, frozenset(u.skills or []),
+                       hours_below=contracts[u.id].hours_below, hours_above=contracts[u.id].hours_above)
+                 for u in users)
 
 
 def plan_document(plan: TeamPlan, agents: tuple[Agent, ...], options: PlanOptions) -> docs.Document:
@@ -207,7 +210,8 @@ def _work_shifts(schedule_id: int, doc: docs.Document) -> list[WorkShift]:
     return shifts
 
 
-__all__ = ["on_shift", "published", "rostered", "shifts_of", "team_schedules"]
+__all__ = ["DEFAULT_CONTRACT_HOURS", "on_shift", "published", "rostered", "set_contract", "shifts_of",
+           "team_schedules"]
 
 
 def requirement_of(doc: docs.Document) -> StaffingRequirement:
