@@ -6,7 +6,9 @@ from frontline.contacts import models as contacts  # noqa: F401
 from frontline.jobs import models as jobs  # noqa: F401
 from frontline.kit import idempotency  # noqa: F401
 from frontline.kit.db import Base
+from frontline.portal import models as portal  # noqa: F401
 from frontline.routing import models as routing  # noqa: F401
+from frontline.routing import skills  # noqa: F401
 from frontline.rules import models as rules  # noqa: F401
 from frontline.sla import models as sla  # noqa: F401
 from frontline.tickets import models as tickets  # noqa: F401
