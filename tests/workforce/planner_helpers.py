@@ -42,3 +42,21 @@ def roster_doc(team_id: int, agent_id: int, *, shift_day: date, shift_start: str
         "assignments": [{"agent_id": str(agent_id), "day": shift_day.isoformat(), "shift": "s"}],
         "required": [0] * 336,
     }
+
+
+def add_arrivals(database: Database, team_id: int, *, days: int = 28, mean_daily: float = 50.0,
+                 tz: str = "Europe/Moscow", seed: int = 3) -> int:
+    """`days` complete local days of realistic arrivals (intraday curve, weekends) before today, as tickets."""
+    from frontline.workforce.arrivals import generate_arrivals
+
+    today = datetime.now(UTC).date()
+    arrivals = generate_arrivals(today - timedelta(days=days), today, mean_daily=mean_daily, tz=tz, seed=seed,
+                                 monthly_growth=0.0)
+    with database.session() as db:
+        for n, arrival in enumerate(arrivals):
+            body = {"subject": f"Question {n}", "description": "Please help.", "team_id": team_id,
+                    "customer": {"email": f"c{n % 29}@client.example", "name": "Customer"},
+                    "channel": arrival.channel}
+            ticket = create_ticket(db, None, TicketCreate.model_validate(body))
+            db.execute(update(Ticket).where(Ticket.id == ticket.id).values(created_at=arrival.at))
+    return len(arrivals)

@@ -54,3 +54,20 @@ def test_cli_check_reports_violations_and_exit_code(tmp_path: Path) -> None:
     assert "no broken rule" in ok.output
     broken = runner.invoke(cli, ["plan", "check", str(bad), "--plan", str(plan)])
     assert broken.exit_code == 1 and "broken rule" in broken.output
+
+
+def test_menu_links_planner_and_bad_input_is_a_readable_4xx(database, desk, browser_for) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    supervisor, agent = browser_for(desk.supervisor), browser_for(desk.agent1)
+    assert '<a href="/ui/planner" id="planner-link">Workforce planner</a>' in supervisor.get("/ui/queues/mine").text
+    assert '<a href="/ui/planner" id="planner-link">My shifts</a>' in agent.get("/ui/queues/mine").text
+    missing = supervisor.get("/ui/planner?team_id=987654")
+    assert missing.status_code == 404 and "No such team." in missing.text
+    doc = roster_doc(desk.l1.id, desk.agent1.user.id, shift_day=date.today() + timedelta(days=1), shift_start="09:00")
+    with database.session() as db:
+        published = service.publish(db, doc, actor_id=None, force=True)
+    bad_day = supervisor.post("/ui/planner/whatif", {"schedule_id": published.id, "scenario": "volume", "day": 7})
+    bad_scenario = supervisor.post("/ui/planner/whatif", {"schedule_id": published.id, "scenario": "flood"})
+    for response in (bad_day, bad_scenario):
+        assert response.status_code == 422 and "Pick one of the scenarios" in response.text
+    refused = agent.post("/ui/planner/whatif", {"schedule_id": published.id, "scenario": "volume"})
+    assert refused.status_code == 403
