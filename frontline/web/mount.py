@@ -13,7 +13,9 @@ from frontline.kit.errors import FrontlineError
 from frontline.kit.settings import Settings
 from frontline.web import i18n, search
 from frontline.web.pages import admin, auth, macros, portal, queues, ticket, ticket_actions
+from frontline.web.pages import rules_admin as rules_pages
 from frontline.web.pages import search as search_page
+from frontline.web.pages import sla_admin as sla_pages
 from frontline.web.render import render
 from frontline.web.security import PageHeaders
 from frontline.web.session import LoginRequired
@@ -64,6 +66,8 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     search.ensure_fts(app.state.database)
     search.register()
     for module in (auth, queues, ticket, ticket_actions, macros, search_page, admin, portal, planner_views):
+        app.include_router(module.router)
+    for module in (sla_pages, rules_pages):  # SLA policies, calendars, rules and webhooks
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app)
