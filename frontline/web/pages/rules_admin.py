@@ -368,11 +368,21 @@ def _overview(request: Request, db: Session, agent: WebAgent, *, webhook_error: 
               webhook_values: dict[str, Any] | None = None, status: int = 200) -> Response:
     rules = manage.list_rules(db)
     webhooks = manage.list_webhooks(db)
+    names = Names(db)
+
+    def shown_condition(c: dict[str, Any]) -> str:
+        row = row_of_condition(c, names)
+        return names.calendars.get(int(row.extra), row.extra) if c.get("field") == "business_hours" and \
+            row.extra.isdigit() else row.value
+
+    def shown_action(a: dict[str, Any]) -> str:
+        return row_of_action(a, names).value
     return render(request, "admin_rules.html", {
         "triggers": [r for r in rules if r.kind == RuleKind.trigger],
         "automations": [r for r in rules if r.kind == RuleKind.automation], "webhooks": webhooks,
         "fields": FIELD_LABELS, "ops": OP_LABELS, "actions": ACTION_LABELS, "events": EVENT_LABELS,
         "webhook_events": sorted(WEBHOOK_EVENTS), "webhook_error": webhook_error,
+        "shown_condition": shown_condition, "shown_action": shown_action,
         "wv": webhook_values or {"name": "", "url": "https://", "events": [], "active": True},
         "can_edit": _can_edit(agent), **nav_context(db, agent), "current": "rules",
     }, status=status)

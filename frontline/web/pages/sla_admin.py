@@ -226,8 +226,12 @@ def _import_into(values: dict[str, Any]) -> str:
     for day in imported.working_days:
         special.setdefault(day.isoformat(), monday)
     values["special"] = "\n".join(f"{d} {h or 'closed'}" for d, h in sorted(special.items()))
-    return _("%(n)s public holidays of %(country)s added (and %(w)s working weekend days). Check them and save.",
-             n=len(imported.days_off), country=values["country"].upper(), w=len(imported.working_days))
+    added = _("%(n)s public holidays of %(country)s added.", n=len(imported.days_off),
+              country=values["country"].upper())
+    if imported.working_days:
+        added += " " + _("%(w)s weekend days declared working days open with Monday's hours (special hours).",
+                         w=len(imported.working_days))
+    return added + " " + _("Check them and save.")
 
 
 def _teams(db: Session) -> list[Team]:
