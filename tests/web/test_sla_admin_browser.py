@@ -7,8 +7,9 @@ SQLite only, like test_browser_flows.py: the same forms run on PostgreSQL in the
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from frontline.accounts.models import User
 from frontline.rules.models import Rule
 from frontline.sla.models import Calendar, Policy
 from tests.factories import PASSWORD
@@ -87,12 +88,20 @@ def test_admin_builds_calendar_policy_and_rule_in_the_browser(  # type: ignore[n
     page.screenshot(path=str(shots / "rules.png"), full_page=True)
     assert "Refunds to L2" in page.inner_text("#triggers")
     assert errors == [], errors  # no CSP violations or script errors
-    context.close()
 
     with database.session(write=False) as db:
         calendar = db.scalars(select(Calendar)).one()
         policy = db.scalars(select(Policy)).one()
         rule = db.scalars(select(Rule)).one()
+    with database.session() as db:  # the same pages in Russian, for the eye (longer words, same layout)
+        db.execute(update(User).where(User.id == desk.admin.user.id).values(language="ru"))
+    for name, url in (("ru-sla", "/ui/admin/sla"), ("ru-calendar", f"/ui/admin/sla/calendars/{calendar.id}"),
+                      ("ru-policy", f"/ui/admin/sla/policies/{policy.id}"), ("ru-rule", f"/ui/admin/rules/{rule.id}")):
+        page.goto(f"{live_url}{url}")
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert "Бизнес-календари" not in page.inner_text("main") and "Условия" in page.inner_text("main")
+    assert errors == [], errors
+    context.close()
     assert calendar.weekly_hours == {"mon-thu": "09:00-18:00", "fri": "09:00-16:00"}
     assert "2026-10-03" in calendar.holidays
     assert policy.calendar_id == calendar.id and policy.conditions == {"priority": ["high", "urgent"]}

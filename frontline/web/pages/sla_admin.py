@@ -38,6 +38,8 @@ router = APIRouter(prefix="/ui/admin/sla", include_in_schema=False, dependencies
 WEEKDAYS = [(key, title) for key, title in zip(WEEKDAY_NAMES, (
     N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday")),
     strict=True)]
+SHORT_DAYS = {"mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_("Thu"), "fri": N_("Fri"),
+              "sat": N_("Sat"), "sun": N_("Sun")}
 BREACH_ACTIONS = {"notify_supervisor": N_("Notify supervisors"), "escalate": N_("Escalate to the next line"),
                   "raise_priority": N_("Raise the priority")}
 ORGANISATION_LIMIT = 500
@@ -262,7 +264,10 @@ def _summary(calendar: Calendar) -> str:
     if calendar.always_open:
         return _("24/7")
     days = day_hours(calendar)
-    return "; ".join(f"{k}: {v}" for k, v in compact_week(days).items()) or _("closed")
+    def days_label(key: str) -> str:
+        return "–".join(_(SHORT_DAYS[part]) for part in key.split("-"))
+
+    return "; ".join(f"{days_label(k)}: {v}" for k, v in compact_week(days).items()) or _("closed")
 
 
 def _overview(request: Request, db: Session, agent: WebAgent, *, error: str = "", status: int = 200) -> Response:
