@@ -66,7 +66,7 @@ ACTION_HELP = {
     "set_team": N_("value: team name (empty clears)"), "set_line": N_("value: L1, L2 or L3"),
     "set_assignee": N_("value: agent e-mail (empty unassigns)"), "set_category": N_("value: category"),
     "add_tag": N_("value: the tag"), "remove_tag": N_("value: the tag"),
-    "escalate": N_("value: target team or line (optional); text: the reason"), "assign": N_("nothing to fill in"),
+    "escalate": N_("value: target team and/or line (optional); text: the reason"), "assign": N_("nothing to fill in"),
     "reply": N_("text: the reply, with placeholders"), "notify": N_("value: to whom (optional); text: message"),
     "webhook": N_("value: webhook name"),
 }
@@ -221,10 +221,11 @@ def action_of(row: Row, names: Names) -> dict[str, Any]:
         out["value"] = value or None
     elif kind == "escalate":
         out["reason"] = text.strip()
-        if value.upper() in ("L1", "L2", "L3"):
-            out["line"] = value.upper()
-        elif value:
-            out["team_id"] = names.team(value)
+        for part in _split(value):  # a line, a team, or both: "L2, Network"
+            if part.upper() in ("L1", "L2", "L3"):
+                out["line"] = part.upper()
+            else:
+                out["team_id"] = names.team(part)
     elif kind == "reply":
         out["body"] = text
     elif kind == "notify":
@@ -245,7 +246,8 @@ def row_of_action(a: dict[str, Any], names: Names) -> Row:
         row.value = names.agents.get(a["value"], str(a["value"]))
     elif kind == "escalate":
         row.extra = str(a.get("reason", ""))
-        row.value = a.get("line") or (names.teams.get(a["team_id"], "") if a.get("team_id") else "")
+        team = names.teams.get(a["team_id"], str(a["team_id"])) if a.get("team_id") is not None else ""
+        row.value = ", ".join(part for part in (a.get("line") or "", team) if part)
     elif kind == "reply":
         row.extra = str(a.get("body", ""))
     elif kind == "notify":
