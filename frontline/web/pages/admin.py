@@ -1,11 +1,13 @@
-"""Admin pages: users and teams (administrators), API tokens (everyone sees their own)."""
+"""Admin pages: users and teams (administrators), API tokens (everyone sees their own); support lines,
+skills and mailboxes come from admin_lines, admin_skills and admin_mailboxes."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 
 from frontline.accounts.deps import DB
 from frontline.accounts.models import Line, Role
@@ -24,11 +26,27 @@ from frontline.accounts.service import (
     team_ids_of,
     update_user,
 )
+from frontline.kit.errors import InvalidInput
+from frontline.web.i18n import N_, _
+from frontline.web.pages import admin_lines, admin_mailboxes, admin_skills
 from frontline.web.pages.queues import nav_context
 from frontline.web.render import render
 from frontline.web.session import Agent, verify_csrf
 
 router = APIRouter(prefix="/ui/admin", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+FIELDS = {"email": N_("E-mail"), "name": N_("Name"), "password": N_("Password"), "role": N_("Role"),
+          "line": N_("Line"), "team_ids": N_("Teams")}
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(schema: type[M], data: dict[str, Any]) -> M:
+    """The form as the service's input, or a readable 422 naming the fields that are wrong."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        names = [str(e["loc"][0]) for e in error.errors() if e["loc"]]
+        shown = ", ".join(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in names))
+        raise InvalidInput(_("Please check these fields: %(fields)s.", fields=shown)) from error
 
 
 @router.get("")
@@ -46,8 +64,8 @@ def add_user(db: DB, agent: Agent, email: Annotated[str, Form()], name: Annotate
              password: Annotated[str, Form()], role: Annotated[str, Form()] = "agent",
              line: Annotated[str, Form()] = "", team_ids: Annotated[list[int] | None, Form()] = None) -> Response:
     agent.principal.require_admin()
-    create_user(db, UserCreate.model_validate({"email": email, "name": name, "password": password, "role": role,
-                                               "line": line or None, "team_ids": team_ids or []}),
+    create_user(db, _validated(UserCreate, {"email": email, "name": name, "password": password, "role": role,
+                                            "line": line or None, "team_ids": team_ids or []}),
                 actor_id=agent.id)
     return RedirectResponse("/ui/admin", status_code=303)
 
@@ -63,7 +81,7 @@ def toggle_user(user_id: int, db: DB, agent: Agent) -> Response:
 @router.post("/teams")
 def add_team(db: DB, agent: Agent, name: Annotated[str, Form()], line: Annotated[str, Form()] = "") -> Response:
     agent.principal.require_admin()
-    create_team(db, TeamCreate.model_validate({"name": name, "line": line or None}), actor_id=agent.id)
+    create_team(db, _validated(TeamCreate, {"name": name, "line": line or None}), actor_id=agent.id)
     return RedirectResponse("/ui/admin", status_code=303)
 
 
@@ -77,7 +95,8 @@ def tokens_page(request: Request, db: DB, agent: Agent) -> Response:
 def add_token(request: Request, db: DB, agent: Agent, name: Annotated[str, Form()],
               write: Annotated[str, Form()] = "", days: Annotated[str, Form()] = "") -> Response:
     scopes = [Scope.read, Scope.write] if write else [Scope.read]
-    data = TokenCreate(name=name, scopes=scopes, expires_in_days=int(days) if days.isdigit() else None)
+    data = _validated(TokenCreate, {"name": name, "scopes": scopes,
+                                    "expires_in_days": int(days) if days.isdigit() else None})
     _token, secret = create_token(db, agent.user, data)
     return render(request, "tokens.html", {"tokens": list_tokens(db, agent.principal), "secret": secret,
                                            **nav_context(db, agent), "current": "tokens"})
@@ -87,3 +106,8 @@ def add_token(request: Request, db: DB, agent: Agent, name: Annotated[str, Form(
 def revoke(token_id: int, db: DB, agent: Agent) -> Response:
     revoke_token(db, access_token(db, agent.principal, token_id), actor_id=agent.id)
     return RedirectResponse("/ui/admin/tokens", status_code=303)
+
+
+# Lines, skills and mailboxes live in modules of their own, mounted under /ui/admin with this router.
+for _section in (admin_lines, admin_skills, admin_mailboxes):
+    router.include_router(_section.router)
