@@ -68,3 +68,13 @@ def set_contract(db: Session, user_id: int, contract_hours: float, hours_below: 
     row.contract_hours, row.hours_below, row.hours_above = contract_hours, hours_below, hours_above
     db.flush()
     return Contract(contract_hours, hours_below, hours_above, default=False)
+
+
+def team_contracts(db: Session, team_id: int) -> list[tuple[User, Contract]]:
+    """The team's active agents, each with their contract (or the default), in the scheduler's order."""
+    from frontline.accounts.models import TeamMember
+
+    users = list(db.scalars(select(User).join(TeamMember, TeamMember.user_id == User.id).where(
+        TeamMember.team_id == team_id, User.is_active.is_(True), User.role != "customer").order_by(User.id)))
+    found = contracts_of(db, [u.id for u in users])
+    return [(u, found[u.id]) for u in users]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from frontline.accounts.deps import DB
@@ -21,7 +21,7 @@ from frontline.web.i18n import _
 from frontline.web.pages.queues import nav_context, team_names
 from frontline.web.render import render
 from frontline.web.session import Agent, verify_csrf
-from frontline.workforce import roster
+from frontline.workforce import contracts, roster
 
 router = APIRouter(prefix="/ui/planner", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 WIDTH, HEIGHT, PAD = 960, 250, 30
@@ -148,7 +148,8 @@ def _require_planner(agent: Any) -> None:
 
 
 @router.get("")
-def planner_page(request: Request, db: DB, agent: Agent, team_id: int | None = None) -> Response:
+def planner_page(request: Request, db: DB, agent: Agent, team_id: int | None = None,
+                 saved: int | None = None) -> Response:
     from frontline.web.i18n import current_language
 
     teams = team_names(db)
@@ -167,7 +168,8 @@ def planner_page(request: Request, db: DB, agent: Agent, team_id: int | None = N
         history_start = doc.get("history", {}).get("start")
         day_format = _day_format(current_language())
         context.update(
-            doc=doc, schedule=schedule, grid=schedule_grid(doc, day_format), start=start,
+            contracts=contracts.team_contracts(db, team_id), saved=saved, doc=doc, schedule=schedule,
+            grid=schedule_grid(doc, day_format), start=start,
             end=start + timedelta(days=7 * int(doc["weeks"]) - 1),
             shortfall_hours=sum(max(0, r - s) for r, s in zip(doc["required"], doc["scheduled"], strict=True)) / 2,
             forecast_chart=forecast_svg(
@@ -176,6 +178,22 @@ def planner_page(request: Request, db: DB, agent: Agent, team_id: int | None = N
                 forecast_start=start),
             staffing_chart=staffing_svg(doc["required"], doc["scheduled"], "staffing", start=start, fmt=day_format))
     return render(request, "planner/planner.html", context)
+
+
+@router.post("/contract")
+def contract_form(db: DB, agent: Agent, team_id: Annotated[int, Form()], user_id: Annotated[int, Form()],
+                  contract_hours: Annotated[float, Form()], hours_below: Annotated[float, Form()] = 4.0,
+                  hours_above: Annotated[float, Form()] = 4.0) -> Response:
+    """Set a team member's weekly contract from the planner page; the next plan keeps within it."""
+    _require_planner(agent)
+    if user_id not in {user.id for user, _contract in contracts.team_contracts(db, team_id)}:
+        raise NotFound(_("No such agent in this team."))
+    try:
+        contracts.set_contract(db, user_id, contract_hours, hours_below, hours_above)
+    except InvalidInput as exc:
+        raise InvalidInput(_("A contract needs more than 0 and at most 80 hours a week; a week may fall below it by "
+                             "0 up to the contract hours and go above it by 0 to 40 hours.")) from exc
+    return RedirectResponse(f"/ui/planner?team_id={team_id}&saved={user_id}#contracts", status_code=303)
 
 
 @router.post("/whatif")

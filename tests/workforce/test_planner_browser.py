@@ -22,6 +22,7 @@ from sqlalchemy import update
 from frontline.accounts.models import User
 from frontline.kit.db import Database
 from frontline.workforce import service
+from frontline.workforce.contracts import contracts_of
 from frontline.workforce.demo_plan import publish_demo_plans
 from tests.factories import PASSWORD, Agent, make_agent
 from tests.web.conftest import chromium  # noqa: F401  (fixture)
@@ -140,6 +141,19 @@ def test_supervisor_plans_in_the_browser(  # type: ignore[no-untyped-def]
     exported_rows = list(csv.DictReader(io.StringIO(exported)))
     assert len(exported_rows) == len(plan["assignments"]) and {r["shift"] for r in exported_rows} == codes
     page.screenshot(path=str(shots / "planner.png"), full_page=True)
+
+    anna = page.locator("#contracts tbody tr", has_text=NAMES[0])
+    anna.locator('input[name="contract_hours"]').fill("32")
+    anna.locator('input[name="hours_below"]').fill("0")
+    anna.locator("button[type=submit]").click()
+    page.wait_for_url("**#contracts")
+    anna = page.locator("#contracts tbody tr", has_text=NAMES[0])
+    assert anna.locator('input[name="contract_hours"]').input_value() == "32"
+    assert NAMES[0] in page.inner_text("#contracts .saved")
+    page.locator("#contracts").screenshot(path=str(shots / "contracts.png"))
+    with database.session(write=False) as db:
+        stored = contracts_of(db, [int(a["id"]) for a in plan["agents"] if a["name"] == NAMES[0]])
+    assert [(c.contract_hours, c.min_hours) for c in stored.values()] == [(32.0, 32.0)]
 
     page.select_option('select[name="scenario"]', "volume")
     assert page.locator('select[name="scenario"] option:checked').inner_text() == text["scenario"]

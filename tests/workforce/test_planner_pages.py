@@ -71,3 +71,25 @@ def test_menu_links_planner_and_bad_input_is_a_readable_4xx(database, desk, brow
         assert response.status_code == 422 and "Pick one of the scenarios" in response.text
     refused = agent.post("/ui/planner/whatif", {"schedule_id": published.id, "scenario": "volume"})
     assert refused.status_code == 403
+
+
+def test_supervisor_sets_contracts_on_the_planner_page(database, desk, browser_for) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    from frontline.workforce.contracts import contracts_of
+
+    add_history(database, desk.l1.id, days=8, per_day=6)
+    supervisor, user_id = browser_for(desk.supervisor), desk.agent1.user.id
+    page = browser_for(desk.supervisor).get(f"/ui/planner?team_id={desk.l1.id}")
+    assert f'<tr data-user="{user_id}">' in page.text and "(default)" in page.text
+    form = {"team_id": desk.l1.id, "user_id": user_id, "contract_hours": 30, "hours_below": 2, "hours_above": 0}
+    saved = supervisor.post("/ui/planner/contract", form)
+    assert saved.status_code == 303 and saved.headers["location"].endswith(f"saved={user_id}#contracts")
+    with database.session(write=False) as db:
+        contract = contracts_of(db, [user_id])[user_id]
+    assert (contract.contract_hours, contract.min_hours, contract.max_hours, contract.default) == (30, 28, 30, False)
+    shown = supervisor.get(saved.headers["location"]).text
+    assert 'value="30"' in shown and "Saved: applies to the next plan." in shown
+    too_many = supervisor.post("/ui/planner/contract", {**form, "contract_hours": 90})
+    assert too_many.status_code == 422 and "at most 80 hours a week" in too_many.text
+    other_team = supervisor.post("/ui/planner/contract", {**form, "user_id": desk.agent2.user.id})
+    assert other_team.status_code == 404
+    assert browser_for(desk.agent1).post("/ui/planner/contract", form).status_code == 403
