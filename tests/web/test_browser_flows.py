@@ -1,7 +1,8 @@
 """Real-browser flows (headless Chromium through Playwright) against the app served on loopback.
 
-Runs on SQLite only: the same pages are covered on PostgreSQL by the server-side page tests, and a
-browser run per database would double the slowest tests of the suite.
+Every flow runs on SQLite and on PostgreSQL (the live server serves the app of the parametrized
+`database_url`); both runs together take well under a minute. Screenshots come from the SQLite run
+(test-artifacts/web-{en,ru}/) and the PostgreSQL run (test-artifacts/web-{en,ru}-postgresql/).
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ from frontline.web.macros import MacroInput, create_macro
 from tests.factories import PASSWORD, Agent
 from tests.web.conftest import make_ticket
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
 LOCALES = {"en": "en-GB", "ru": "ru-RU"}
+
+
+def shots_dir(artifacts_dir: Path, language: str, database_url: str) -> Path:
+    suffix = "" if database_url.startswith("sqlite") else "-postgresql"
+    shots = artifacts_dir / f"web-{language}{suffix}"
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
 
 
 def _set_language(database: Database, agents: list[Agent], language: str) -> None:
@@ -44,10 +50,9 @@ def _login(context, live_url: str, agent: Agent, shots: Path | None = None):  # 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_agent_replies_with_macro_escalates_and_l2_sees_it(  # type: ignore[no-untyped-def]
-    chromium, live_url, desk, database, artifacts_dir, language
+    chromium, live_url, desk, database, artifacts_dir, language, database_url
 ) -> None:
-    shots = artifacts_dir / f"web-{language}"
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = shots_dir(artifacts_dir, language, database_url)
     _set_language(database, [desk.agent1, desk.agent2], language)
     ticket_id = make_ticket(database, desk.l1.id, subject="VPN drops every hour",
                             customer={"email": "max@client.example", "name": "Max Mustermann"})
@@ -93,10 +98,9 @@ def test_agent_replies_with_macro_escalates_and_l2_sees_it(  # type: ignore[no-u
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_customer_submits_and_replies_through_private_link(  # type: ignore[no-untyped-def]
-    chromium, live_url, artifacts_dir, language, tmp_path
+    chromium, live_url, artifacts_dir, language, tmp_path, database_url
 ) -> None:
-    shots = artifacts_dir / f"web-{language}"
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = shots_dir(artifacts_dir, language, database_url)
     attachment = tmp_path / "screenshot.txt"
     attachment.write_text("error code 7")
     context = chromium.new_context(locale=LOCALES[language], viewport={"width": 390, "height": 844})
