@@ -23,7 +23,7 @@ from frontline.workforce.schedule.cpmodel import BuiltModel, active_families, bu
 from frontline.workforce.schedule.cpobjective import requirement_groups
 from frontline.workforce.schedule.messages import message, rule_name
 from frontline.workforce.schedule.model import INTERVAL_MINUTES, RuleFamily, Schedule, ScheduleProblem
-from frontline.workforce.schedule.solver import SolveResult, SolveStatus, run_model, solve
+from frontline.workforce.schedule.solver import SolveResult, SolveStatus, result_from_run, run_model, solve
 
 HOURS_PER_INTERVAL = INTERVAL_MINUTES / 60
 
@@ -127,9 +127,9 @@ def _relaxed_shortfall(
     run = run_model(built, time_limit_s=seconds, num_workers=workers)
     if not run.has_solution:
         return run.status, None
-    missing = sum(run.solver.value(var) for var in built.shortfall.values())
-    missing += sum(run.solver.value(var) for group in built.group_shortfall.values() for var in group.values())
-    return run.status, missing * HOURS_PER_INTERVAL
+    # Counted from the schedule found, like every other shortfall figure (the model's slack variables
+    # need not be tight in a solution that is not proven optimal).
+    return run.status, result_from_run(run, run.status, 0.0).total_shortfall * HOURS_PER_INTERVAL
 
 
 def _headcount_sentences(problem: ScheduleProblem) -> list[str]:
