@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
@@ -89,7 +89,7 @@ def request_code(db: Session, settings: Settings, *, email: str, ip: str | None,
     if contact_id is None:
         return CodeRequest("sent")
     minutes = int(CODE_TTL.total_seconds() // 60)
-    return CodeRequest("sent", code_mail(settings, mailbox, to=email, code=code, minutes=minutes, language=language))
+    return CodeRequest("sent", code_mail(mailbox, to=email, code=code, minutes=minutes, language=language))
 
 
 @dataclass
@@ -170,3 +170,17 @@ def ticket_principal(db: Session, contact_id: int, ref: int) -> Principal:
     if owner is None or owner != contact_id:
         raise NotFound(f"No ticket {ref}.")
     return Principal(scopes=frozenset(), contact_id=contact_id, ticket_id=ref)
+
+
+KEEP = timedelta(days=1)
+
+
+def purge(db: Session) -> int:
+    """Forget codes, failures and sessions that ended more than KEEP ago (the limits look back minutes)."""
+    before = utcnow() - KEEP
+    removed = 0
+    for statement in (delete(PortalLoginCode).where(PortalLoginCode.expires_at < before),
+                      delete(PortalLoginFailure).where(PortalLoginFailure.created_at < before),
+                      delete(PortalSession).where(PortalSession.expires_at < before)):
+        removed += db.execute(statement).rowcount  # type: ignore[attr-defined]
+    return removed

@@ -100,34 +100,41 @@ def queue_confirmation(db: Session, settings: Settings, *, ticket_id: int, team_
 
 @dataclass(frozen=True)
 class CodeMail:
-    """A login code ready to go; built inside the request, sent after the response."""
+    """A login code to mail after the response (composed there too, so a known address costs the request no
+    more than an unknown one)."""
 
     server: SmtpServer
-    message: EmailMessage
-    envelope_from: str
+    from_address: str
+    from_name: str
     to: str
+    code: str
+    minutes: int
+    language: str
 
-    def __repr__(self) -> str:  # the message holds the code: keep it out of logs and tracebacks
+    def __repr__(self) -> str:  # keep the code out of logs and tracebacks
         return f"CodeMail(to={self.to!r})"
 
 
-def code_mail(settings: Settings, mailbox: Mailbox, *, to: str, code: str, minutes: int, language: str) -> CodeMail:
-    language = "ru" if language == "ru" else "en"
-    mail = OutgoingMail(
-        from_address=mailbox.address, from_name=mailbox.display_name, to=[to],
-        subject=CODE_SUBJECT[language].format(code=code),
-        text=CODE_BODY[language].format(code=code, minutes=minutes),
+def code_mail(mailbox: Mailbox, *, to: str, code: str, minutes: int, language: str) -> CodeMail:
+    return CodeMail(_server(mailbox), mailbox.address, mailbox.display_name, to, code, minutes,
+                    "ru" if language == "ru" else "en")
+
+
+def compose_code_mail(settings: Settings, mail: CodeMail) -> EmailMessage:
+    message = compose(OutgoingMail(
+        from_address=mail.from_address, from_name=mail.from_name, to=[mail.to],
+        subject=CODE_SUBJECT[mail.language].format(code=mail.code),
+        text=CODE_BODY[mail.language].format(code=mail.code, minutes=mail.minutes),
         message_id=make_msgid(domain=message_id_domain(settings)), automatic=True,
-    )
-    message = compose(mail)
+    ))
     message.replace_header("Auto-Submitted", "auto-generated")
-    return CodeMail(_server(mailbox), message, mailbox.address, to)
+    return message
 
 
 def send_code_mail(settings: Settings, mail: CodeMail) -> bool:
     """Send now (after the response went out). A failure is logged: the customer simply asks for a new code."""
     try:
-        send(mail.server, settings, mail.message, mail.envelope_from, [mail.to])
+        send(mail.server, settings, compose_code_mail(settings, mail), mail.from_address, [mail.to])
     except (TemporaryFailure, PermanentFailure) as error:
         log.warning("portal login code to %s not sent: %s", mail.to, error)
         return False

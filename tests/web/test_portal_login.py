@@ -217,3 +217,26 @@ def test_code_login_pages_in_russian(client, database, desk, outbound_mailbox, s
     page = _ask_code(client, "ivan@client.example")
     assert "Введите код" in page.text
     assert "Код для входа" in _subject(capture.messages[-1].message)
+
+
+def test_old_codes_failures_and_sessions_are_purged(database, desk) -> None:  # type: ignore[no-untyped-def]
+    from frontline.portal.login import purge
+    from frontline.portal.models import PortalLoginFailure, PortalSession
+
+    make_ticket(database, desk.l1.id, customer={"email": "ann@client.example"})
+    old, now = utcnow() - timedelta(days=2), utcnow()
+    with database.session() as db:
+        contact_id = db.scalar(select(Ticket.contact_id))
+        db.add_all([
+            PortalLoginCode(email="ann@client.example", code_hash="x" * 64, created_at=old, expires_at=old),
+            PortalLoginCode(email="ann@client.example", code_hash="y" * 64, created_at=now,
+                            expires_at=now + timedelta(minutes=5)),
+            PortalLoginFailure(email="ann@client.example", created_at=old),
+            PortalSession(token_hash="a" * 64, contact_id=contact_id, created_at=old, expires_at=old),
+            PortalSession(token_hash="b" * 64, contact_id=contact_id, created_at=now, expires_at=now + timedelta(1)),
+        ])
+    with database.session() as db:
+        assert purge(db) == 3
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(PortalLoginCode)) == 1
+        assert db.scalar(select(func.count()).select_from(PortalSession)) == 1
