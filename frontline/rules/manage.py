@@ -24,10 +24,15 @@ from frontline.sla.models import Calendar
 from frontline.tickets.models import Ticket
 
 POSITION_STEP = 10
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a bigger number names nothing
+
+
+def valid_id(ident: Any) -> bool:
+    return isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
 
 
 def _exists(db: Session, model: Any, ident: Any, what: str, where: str) -> None:
-    if not isinstance(ident, int) or isinstance(ident, bool) or db.get(model, ident) is None:
+    if not valid_id(ident) or db.get(model, ident) is None:
         raise InvalidInput(f"{where}: no {what} with id {ident!r}.")
 
 
@@ -93,7 +98,7 @@ def list_rules(db: Session, kind: str | None = None) -> list[Rule]:
 
 
 def get_rule(db: Session, rule_id: int) -> Rule:
-    row = db.get(Rule, rule_id)
+    row = db.get(Rule, rule_id) if valid_id(rule_id) else None
     if row is None:
         raise NotFound(f"No rule {rule_id}.")
     return row
@@ -181,7 +186,7 @@ def list_webhooks(db: Session) -> list[WebhookEndpoint]:
 
 
 def get_webhook(db: Session, webhook_id: int) -> WebhookEndpoint:
-    row = db.get(WebhookEndpoint, webhook_id)
+    row = db.get(WebhookEndpoint, webhook_id) if valid_id(webhook_id) else None
     if row is None:
         raise NotFound(f"No webhook endpoint {webhook_id}.")
     return row

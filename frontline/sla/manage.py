@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from frontline.accounts.models import Team
+from frontline.contacts.models import Organisation
 from frontline.kit.db import utcnow
 from frontline.kit.errors import Conflict, InvalidInput, NotFound
 from frontline.rules.models import Rule
@@ -21,8 +22,14 @@ from frontline.sla.clocks import business_calendar
 from frontline.sla.holiday_import import holiday_dates, public_holidays
 from frontline.sla.models import Calendar, Policy, TeamCalendar, TicketSla
 from frontline.sla.schemas import CONDITION_KEYS, CalendarIn, PolicyIn
+from frontline.tickets.models import Channel, Priority
 
 POSITION_STEP = 10
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a bigger number names nothing
+
+
+def _valid_id(ident: int | None) -> bool:
+    return ident is not None and 0 < ident <= MAX_ID
 
 
 # -- calendars ---------------------------------------------------------------------------------------------
@@ -32,7 +39,7 @@ def list_calendars(db: Session) -> list[Calendar]:
 
 
 def get_calendar(db: Session, calendar_id: int) -> Calendar:
-    row = db.get(Calendar, calendar_id)
+    row = db.get(Calendar, calendar_id) if _valid_id(calendar_id) else None
     if row is None:
         raise NotFound(f"No calendar {calendar_id}.")
     return row
@@ -82,7 +89,8 @@ def save_calendar(db: Session, row: Calendar | None, body: CalendarIn,
 
 def _known_teams(db: Session, team_ids: Iterable[int]) -> set[int]:
     wanted = set(team_ids)
-    known = set(db.scalars(select(Team.id).where(Team.id.in_(wanted)))) if wanted else set()
+    small = {t for t in wanted if _valid_id(t)}
+    known = set(db.scalars(select(Team.id).where(Team.id.in_(small)))) if small else set()
     if wanted - known:
         raise InvalidInput(f"teams: no team with id {sorted(wanted - known)[0]}.")
     return wanted
@@ -191,7 +199,7 @@ def list_policies(db: Session) -> list[Policy]:
 
 
 def get_policy(db: Session, policy_id: int) -> Policy:
-    row = db.get(Policy, policy_id)
+    row = db.get(Policy, policy_id) if _valid_id(policy_id) else None
     if row is None:
         raise NotFound(f"No policy {policy_id}.")
     return row
@@ -201,7 +209,22 @@ def check_policy(db: Session, body: PolicyIn) -> None:
     unknown = set(body.conditions) - CONDITION_KEYS
     if unknown:
         raise InvalidInput(f"Unknown condition '{sorted(unknown)[0]}'. Use: {', '.join(sorted(CONDITION_KEYS))}.")
-    if body.calendar_id is not None and db.get(Calendar, body.calendar_id) is None:
+    choices: dict[str, set[str]] = {"priority": set(Priority.__members__), "channel": {str(c) for c in Channel}}
+    for key, allowed in choices.items():
+        bad = [v for v in body.conditions.get(key, []) if v not in allowed]
+        if bad:
+            raise InvalidInput(f"conditions.{key}: '{bad[0]}' is not one of {', '.join(sorted(allowed))}.")
+    models: tuple[tuple[str, type[Team] | type[Organisation]], ...] = (("team_id", Team),
+                                                                     ("organisation_id", Organisation))
+    for key, model in models:
+        wanted = body.conditions.get(key, [])
+        asked = {i for i in wanted if isinstance(i, int) and not isinstance(i, bool) and _valid_id(i)}
+        found = set(db.scalars(select(model.id).where(model.id.in_(asked)))) if asked else set()
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise InvalidInput(f"conditions.{key}: no {key.removesuffix('_id')} with id {missing[0]!r}.")
+    if body.calendar_id is not None and (not _valid_id(body.calendar_id)
+                                         or db.get(Calendar, body.calendar_id) is None):
         raise InvalidInput(f"No calendar {body.calendar_id}.")
     if not (body.first_response_minutes or body.next_response_minutes or body.resolution_minutes):
         raise InvalidInput("A policy needs at least one target (first response, next response or resolution).")

@@ -217,3 +217,42 @@ def test_pages_in_russian(browser_for, desk, database) -> None:  # type: ignore[
     assert "Бизнес-календари" in admin.get("/ui/admin/sla").text
     assert "Понедельник" in admin.get("/ui/admin/sla/calendars/new").text
     assert "Первый ответ" in admin.get("/ui/admin/sla/policies/new").text
+
+
+def test_garbage_input_never_gives_a_500(browser_for, client, desk, database) -> None:  # type: ignore[no-untyped-def]
+    admin = browser_for(desk.admin)
+    huge = "9" * 30
+    big = str(2**40)
+    posts = [
+        ("/ui/admin/sla/calendars", _calendar_form(team_ids=[huge, big, "x"])),
+        ("/ui/admin/sla/calendars", _calendar_form(hours_tue="9-5")),
+        ("/ui/admin/sla/calendars", _calendar_form(op="import", country="<script>", years=f"{huge}-2")),
+        ("/ui/admin/sla/calendars", {"op": "save"}),
+        ("/ui/admin/sla/policies", _policy_form(name="p1", team_id=[huge, big], organisation_id=["1e9", big],
+                                                calendar_id=huge)),
+        ("/ui/admin/sla/policies", _policy_form(name="p2", first_response=huge)),
+        ("/ui/admin/sla/policies", _policy_form(name="p3", breach_actions=["explode"], channel=["pigeon"])),
+        ("/ui/admin/sla/policies", {}),
+        ("/ui/admin/rules", {"kind": "weird", "op": "save", "name": "r", "events": ["created"],
+                             "all_field": ["hours_since_created"], "all_op": ["gte"], "all_value": [huge],
+                             "all_calendar": [big], "action_type": ["webhook"], "action_value": [big],
+                             "action_text": [""], "limit": huge}),
+        ("/ui/admin/rules", {"op": "dry_run", "all_field": ["business_hours"], "all_op": ["within"],
+                             "all_value": [""], "all_calendar": [huge]}),
+        ("/ui/admin/rules", {"op": "dry_run", "all_field": ["team_id"], "all_op": ["in"], "all_value": [big]}),
+        ("/ui/admin/rules", {}),
+        ("/ui/admin/webhooks", {"name": "x" * 500, "url": "javascript:alert(1)", "secret": "s" * 20}),
+    ]
+    for url, data in posts:
+        r = admin.post(url, data)
+        assert r.status_code in (200, 303, 409, 422), (url, data, r.status_code, r.text[:300])
+    for url in ("/ui/admin/sla/calendars/abc", f"/ui/admin/sla/calendars/{huge}", f"/ui/admin/sla/policies/{big}",
+                f"/ui/admin/rules/{big}", "/ui/admin/rules/0", f"/ui/admin/webhooks/{big}"):
+        assert admin.get(url).status_code in (404, 422), url
+    for url in (f"/api/v1/rules/{big}", f"/api/v1/webhooks/{big}/deliveries"):
+        assert client.get(url, headers=desk.admin.headers).status_code == 404, url
+    assert _calendars(database) == [] and _policies(database) == []
+    bad_team = client.post("/api/v1/sla/policies", json={"name": "api", "first_response_minutes": 5,
+                                                          "conditions": {"team_id": [424242]}},
+                           headers=desk.admin.headers)
+    assert bad_team.status_code == 422 and "no team with id 424242" in bad_team.json()["detail"]

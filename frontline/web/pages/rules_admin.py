@@ -166,11 +166,11 @@ def condition_of(row: Row, names: Names) -> dict[str, Any]:
     if op in PRESENCE:
         return out
     if fld == "business_hours":
-        out["value"] = int(row.extra) if row.extra.isdigit() else names.calendar(text)
+        out["value"] = int(row.extra) if row.extra.isdigit() and len(row.extra) < 12 else names.calendar(text)
         return out
     if fld in TIME_FIELDS or fld == "sentiment_score":
         out["value"] = _number(text)
-        if fld in TIME_FIELDS and row.extra.isdigit():
+        if fld in TIME_FIELDS and row.extra.isdigit() and len(row.extra) < 12:
             out["calendar_id"] = int(row.extra)
         return out
     if fld in ("subject", "text"):

@@ -68,6 +68,7 @@ def _text(form: FormData, key: str) -> str:
 
 
 def _ints(form: FormData, key: str) -> list[int]:
+    """Ids from a multiple select (the services refuse ids that name nothing)."""
     return [int(v) for v in form.getlist(key) if isinstance(v, str) and v.strip().isdigit()]
 
 
@@ -276,7 +277,8 @@ def _overview(request: Request, db: Session, agent: WebAgent, *, error: str = ""
     teams = {t.id: t.name for t in _teams(db)}
     team_cal = manage.team_calendars(db)
     policies = manage.list_policies(db)
-    org_ids = {i for p in policies for i in (p.conditions or {}).get("organisation_id", [])}
+    org_ids = {i for p in policies for i in (p.conditions or {}).get("organisation_id", [])
+               if isinstance(i, int) and 0 < i <= manage.MAX_ID}
     orgs = {o.id: o.name for o in db.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))} \
         if org_ids else {}
     return render(request, "admin_sla.html", {
@@ -372,7 +374,7 @@ def _posted_policy(form: FormData) -> dict[str, Any]:
             t.strip() for t in _text(form, "organisation_tier_other").split(",") if t.strip()],
         "first_response": _text(form, "first_response"), "next_response": _text(form, "next_response"),
         "resolution": _text(form, "resolution"), "warn_before": _text(form, "warn_before"),
-        "calendar_id": int(calendar) if calendar.isdigit() else None,
+        "calendar_id": int(calendar) if calendar.isdigit() and int(calendar) <= manage.MAX_ID else None,
         "breach_actions": _strings(form, "breach_actions"),
     }
 
@@ -402,7 +404,7 @@ def _policy_body(values: dict[str, Any]) -> PolicyIn:
 def _policy_page(request: Request, db: Session, agent: WebAgent, policy: Policy | None, values: dict[str, Any],
                  *, error: str = "", status: int = 200) -> Response:
     orgs = list(db.scalars(select(Organisation).order_by(Organisation.name).limit(ORGANISATION_LIMIT)))
-    missing = set(values["organisation_id"]) - {o.id for o in orgs}
+    missing = {i for i in values["organisation_id"] if 0 < i <= manage.MAX_ID} - {o.id for o in orgs}
     if missing:
         orgs += list(db.scalars(select(Organisation).where(Organisation.id.in_(missing))))
     tiers = sorted(set(db.scalars(select(Organisation.tier).distinct())) | {"standard"})
