@@ -252,6 +252,17 @@ def test_webhooks_created_switched_and_delivery_log(browser_for, desk, database)
     with database.session(write=False) as db:
         assert db.get(WebhookEndpoint, hook.id).active is False  # type: ignore[union-attr]
 
+    edit = {"name": "CRM 2", "url": "https://crm.example/v2", "secret": "", "events": ["ticket.updated"],
+            "active": "1"}
+    assert admin.post(f"/ui/admin/webhooks/{hook.id}", edit).status_code == 303  # empty secret: kept
+    bad = admin.post(f"/ui/admin/webhooks/{hook.id}", {**edit, "url": "mailto:x@y.example", "name": "CRM 3"})
+    assert bad.status_code == 422 and "give an http:// or https:// address" in unescape(bad.text)
+    assert admin.post(f"/ui/admin/webhooks/{hook.id}", {**edit, "secret": "x" * 20}).status_code == 303
+    with database.session(write=False) as db:
+        hook = db.get(WebhookEndpoint, hook.id)  # type: ignore[assignment]
+    assert (hook.name, hook.url, hook.events, hook.active, hook.secret) == (
+        "CRM 2", "https://crm.example/v2", ["ticket.updated"], True, "x" * 20)
+
 
 def test_agents_cannot_reach_rules_and_csrf_is_enforced(browser_for, desk, database) -> None:  # type: ignore[no-untyped-def]
     admin = browser_for(desk.admin)

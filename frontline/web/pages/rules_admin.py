@@ -483,25 +483,46 @@ def delete_rule(rule_id: int, db: DB, agent: Agent) -> Response:
 
 # -- webhooks ----------------------------------------------------------------------------------------------
 
+def _webhook_values(form: FormData) -> dict[str, Any]:
+    return {"name": str(form.get("name") or "").strip(), "url": str(form.get("url") or "").strip(),
+            "events": [e for e in _column(form, "events") if e], "active": bool(form.get("active"))}
+
+
+def _webhook_body(values: dict[str, Any], secret: str) -> WebhookIn:
+    try:
+        return WebhookIn(**values, secret=secret)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        hints = {"url": _("give an http:// or https:// address"), "secret": _("at least 16 characters"),
+                 "name": _("give a name (up to 120 characters)")}
+        raise InvalidInput(f"{where}: {hints.get(where, first['msg'])}") from exc
+
+
 @router.post("/webhooks")
 def create_webhook(request: Request, db: DB, agent: Agent, form: Posted) -> Response:
     require_manager(agent, write=True)
-    values = {"name": str(form.get("name") or "").strip(), "url": str(form.get("url") or "").strip(),
-              "events": [e for e in _column(form, "events") if e], "active": bool(form.get("active"))}
+    values = _webhook_values(form)
     try:
-        try:
-            body = WebhookIn(**values, secret=str(form.get("secret") or ""))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            hints = {"url": _("give an http:// or https:// address"), "secret": _("at least 16 characters"),
-                     "name": _("give a name (up to 120 characters)")}
-            raise InvalidInput(f"{where}: {hints.get(where, first['msg'])}") from exc
-        manage.save_webhook(db, None, body)
+        manage.save_webhook(db, None, _webhook_body(values, str(form.get("secret") or "")))
     except InvalidInput as exc:
         db.rollback()
         return _overview(request, db, agent, webhook_error=exc.detail, webhook_values=values, status=422)
     return RedirectResponse("/ui/admin/rules#webhooks", status_code=303)
+
+
+@router.post("/webhooks/{webhook_id}")
+def update_webhook(webhook_id: int, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
+    """Change an endpoint; an empty secret field keeps the current secret (it is never shown)."""
+    require_manager(agent, write=True)
+    row = manage.get_webhook(db, webhook_id)
+    values = _webhook_values(form)
+    try:
+        manage.save_webhook(db, row, _webhook_body(values, str(form.get("secret") or "") or row.secret))
+    except InvalidInput as exc:
+        db.rollback()
+        return _webhook_page(request, db, agent, row, values, error=exc.detail, status=422)
+    return RedirectResponse(f"/ui/admin/webhooks/{webhook_id}?saved=1", status_code=303)
 
 
 @router.post("/webhooks/{webhook_id}/active")
@@ -512,11 +533,16 @@ def toggle_webhook(webhook_id: int, db: DB, agent: Agent) -> Response:
     return RedirectResponse("/ui/admin/rules#webhooks", status_code=303)
 
 
+def _webhook_page(request: Request, db: Session, agent: WebAgent, row: WebhookEndpoint,
+                  values: dict[str, Any] | None = None, *, error: str = "", status: int = 200) -> Response:
+    return render(request, "admin_rules_webhook.html", {
+        "webhook": row, "deliveries": manage.deliveries(db, row.id, 100), "can_edit": _can_edit(agent),
+        "wv": values or {"name": row.name, "url": row.url, "events": list(row.events or []), "active": row.active},
+        "webhook_events": sorted(WEBHOOK_EVENTS), "error": error, **nav_context(db, agent), "current": "rules",
+    }, status=status)
+
+
 @router.get("/webhooks/{webhook_id}")
 def webhook_page(webhook_id: int, request: Request, db: DB, agent: Agent) -> Response:
     require_manager(agent)
-    row = manage.get_webhook(db, webhook_id)
-    return render(request, "admin_rules_webhook.html", {
-        "webhook": row, "deliveries": manage.deliveries(db, webhook_id, 100), "can_edit": _can_edit(agent),
-        **nav_context(db, agent), "current": "rules",
-    })
+    return _webhook_page(request, db, agent, manage.get_webhook(db, webhook_id))
