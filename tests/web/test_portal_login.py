@@ -217,6 +217,11 @@ def test_code_login_pages_in_russian(client, database, desk, outbound_mailbox, s
     page = _ask_code(client, "ivan@client.example")
     assert "Введите код" in page.text
     assert "Код для входа" in _subject(capture.messages[-1].message)
+    received = _submit(client, email="ivan@client.example")
+    assert "Мы также отправили номер и эту ссылку на ivan@client.example" in received
+    confirmation = capture.messages[-1].message
+    assert _subject(confirmation).startswith("Ваше обращение получено")
+    assert "по личной ссылке" in text_of(confirmation)
 
 
 def test_old_codes_failures_and_sessions_are_purged(database, desk) -> None:  # type: ignore[no-untyped-def]
