@@ -1,28 +1,40 @@
 """Suggests category, priority and team for a new ticket from the desk's own history.
 
 Character n-grams (2-5, within word boundaries) work for Russian and English alike without a
-stemmer or a vocabulary; a linear model on TF-IDF features is fast to train and predicts in well
-under a millisecond. Each field gets its own model and a confidence (the top class probability).
-With too little history the classifier stays silent instead of guessing.
+stemmer or a vocabulary; a linear model on TF-IDF features is fast to train. Each field gets its own
+model and a confidence (the top class probability). With too little history the classifier stays
+silent instead of guessing.
+
+scikit-learn fits the models (TfidfVectorizer + LogisticRegression); what is kept of them is plain data:
+the n-gram vocabulary, the idf weights, the coefficients and intercepts. A prediction is done directly
+from those (n-grams counted once for all fields, a dictionary lookup per n-gram, one small dot product per
+field): the same numbers as scikit-learn's predict_proba (tested), about 0.1 ms instead of 2 ms of
+scikit-learn's input checking, and the server never imports scikit-learn.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import pickle
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
+log = logging.getLogger(__name__)
+
 FIELDS = ("category", "priority", "team")
 MIN_EXAMPLES = 100  # per field, across all classes
 MIN_PER_CLASS = 10  # classes rarer than this are left out of training
+NGRAMS = (2, 5)
+FORMAT = 2  # of the saved file; 1 was pickled scikit-learn pipelines
 
 
 @dataclass(frozen=True)
@@ -38,11 +50,61 @@ class Suggestion:
     confidence: float
 
 
+def ngram_counts(text: str) -> Counter[str]:
+    """Character n-grams within word boundaries, as scikit-learn's `char_wb` analyzer makes them (lowercased;
+    each word padded with one space either side; a word shorter than n counts once, as itself)."""
+    counts: Counter[str] = Counter()
+    low, high = NGRAMS
+    for word in text.lower().split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if size <= n:
+                counts[padded] += 1
+                break
+            counts.update(padded[i:i + n] for i in range(size - n + 1))
+    return counts
+
+
 @dataclass
 class FieldModel:
-    pipeline: Pipeline
+    """One field's fitted TF-IDF + logistic regression, as plain arrays."""
+
     classes: list[str]
     trained_on: int
+    vocabulary: dict[str, int]  # n-gram -> feature column
+    idf: np.ndarray  # per column
+    coef: np.ndarray  # classes x columns (one row for two classes, as scikit-learn keeps it)
+    intercept: np.ndarray
+
+    @staticmethod
+    def from_pipeline(pipeline: Pipeline, trained_on: int) -> FieldModel:
+        features, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
+        return FieldModel([str(c) for c in model.classes_], trained_on,
+                          {str(k): int(v) for k, v in features.vocabulary_.items()},
+                          np.asarray(features.idf_, dtype=np.float64), np.asarray(model.coef_, dtype=np.float64),
+                          np.asarray(model.intercept_, dtype=np.float64))
+
+    def proba(self, counts: Counter[str]) -> np.ndarray:
+        """Class probabilities for a text's n-gram counts: sublinear tf x idf, L2-normalised, then the model."""
+        vocabulary = self.vocabulary
+        columns, tfs = [], []
+        for gram, count in counts.items():
+            column = vocabulary.get(gram)
+            if column is not None:
+                columns.append(column)
+                tfs.append(1.0 + math.log(count))
+        if columns:
+            weights = np.asarray(tfs) * self.idf[columns]
+            weights /= math.sqrt(float(weights @ weights))
+            scores = self.coef[:, columns] @ weights + self.intercept
+        else:
+            scores = self.intercept.copy()
+        if len(scores) == 1:  # two classes: the score is the log-odds of the second
+            second = 1.0 / (1.0 + math.exp(-float(scores[0])))
+            return np.array([1.0 - second, second])
+        scores = np.exp(scores - scores.max())
+        return np.asarray(scores / scores.sum())
 
 
 @dataclass
@@ -60,12 +122,16 @@ class Evaluation:
 @dataclass
 class Classifier:
     models: dict[str, FieldModel] = field(default_factory=dict)
+    format: int = FORMAT
 
     def suggest(self, text: str) -> list[Suggestion]:
         """One suggestion per field the classifier knows, best class first."""
+        if not self.models:
+            return []
+        counts = ngram_counts(text)
         result = []
         for name, model in self.models.items():
-            proba = model.pipeline.predict_proba([text])[0]
+            proba = model.proba(counts)
             best = int(np.argmax(proba))
             result.append(Suggestion(name, model.classes[best], float(proba[best])))
         return result
@@ -80,8 +146,15 @@ class Classifier:
     def load(path: Path) -> Classifier | None:
         if not path.is_file():
             return None
-        loaded = pickle.loads(path.read_bytes())  # our own file, written by save()
-        return loaded if isinstance(loaded, Classifier) else None
+        try:
+            loaded: Any = pickle.loads(path.read_bytes())  # our own file, written by save()
+        except (pickle.UnpicklingError, AttributeError, EOFError, ImportError) as exc:
+            log.warning("routing model %s is unreadable (%s): retrain it with `frontline routing train`", path, exc)
+            return None
+        if not isinstance(loaded, Classifier) or getattr(loaded, "format", 1) != FORMAT:
+            log.warning("routing model %s has an old format: retrain it with `frontline routing train`", path)
+            return None
+        return loaded
 
 
 def _pipeline() -> Pipeline:
@@ -111,8 +184,7 @@ def train(examples: Sequence[Example]) -> Classifier:
         texts, labels = _usable(examples, name)
         if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
             continue
-        pipeline = _pipeline().fit(texts, labels)
-        classifier.models[name] = FieldModel(pipeline, [str(c) for c in pipeline.classes_], len(texts))
+        classifier.models[name] = FieldModel.from_pipeline(_pipeline().fit(texts, labels), len(texts))
     return classifier
 
 
@@ -128,9 +200,9 @@ def evaluate(examples: Sequence[Example], *, threshold: float, test_share: float
 
         x_train, x_test, y_train, y_test = train_test_split(
             texts, labels, test_size=test_share, random_state=seed, stratify=labels)
-        pipeline = _pipeline().fit(x_train, y_train)
-        proba = pipeline.predict_proba(x_test)
-        classes = [str(c) for c in pipeline.classes_]
+        model = FieldModel.from_pipeline(_pipeline().fit(x_train, y_train), len(x_train))
+        proba = np.array([model.proba(ngram_counts(text)) for text in x_test])  # as the server predicts
+        classes = model.classes
         predicted = [classes[i] for i in proba.argmax(axis=1)]
         confident = proba.max(axis=1) >= threshold
         correct = np.array([p == t for p, t in zip(predicted, y_test, strict=True)])

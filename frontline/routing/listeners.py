@@ -1,16 +1,18 @@
 """Routing's reactions to ticket events, registered with tickets.hooks at start-up.
 
 These run inside every ticket creation, so each step costs nothing when it has nothing to do: no model file,
-no classification; a manual team, no assignment query.
+no classification; a manual team, no assignment. A new ticket is routed in plain SQL from the creation's
+snapshot (frontline/routing/hotpath.py); the model is loaded once per process and reloaded when retrained.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
-from frontline.routing import service, training
+from frontline.routing import hotpath, service, training
 from frontline.routing.models import Strategy
 from frontline.tickets import hooks
 from frontline.tickets.models import Ticket
@@ -25,15 +27,23 @@ def _team_assigns(db: Session, ticket_id: int) -> bool:
 def install(settings: Settings) -> None:
     def on_created(db: Session, event: hooks.TicketEvent) -> None:
         if event.message_id is not None:
-            service.record_sentiment(db, event.ticket_id, event.message_id, event.text)
-        model_present = training.current(settings.data_dir) is not None
+            scored = service.record_sentiment(db, event.ticket_id, event.message_id, event.text)
+            if event.ticket is not None:
+                event.ticket["sentiment"] = scored
+        model = training.current(settings.data_dir)
+        from_customer = event.actor is None or event.actor.is_customer
+        if event.ticket is not None:
+            hotpath.route_new(db, Raw(db), event.ticket, model=model, text=event.text,
+                              threshold=settings.routing_confidence_threshold, apply_priority=from_customer,
+                              now=utcnow())
+            return
+        model_present = model is not None
         if not model_present and not _team_assigns(db, event.ticket_id):
             return
         ticket = db.get(Ticket, event.ticket_id)
         if ticket is None:
             return
         if model_present:
-            from_customer = event.actor is None or event.actor.is_customer
             service.classify(db, ticket, event.text, data_dir=settings.data_dir,
                              threshold=settings.routing_confidence_threshold, apply_priority=from_customer)
         service.assign(db, ticket, None)

@@ -60,11 +60,12 @@ def _apply(db: Session, ticket: Ticket, field: str, value: str, apply_priority: 
     return False
 
 
-def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) -> None:
-    """Score a customer's message; plain SQL because it runs inside every ticket creation."""
+def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) -> tuple[float, str]:
+    """Score a customer's message; plain SQL because it runs inside every ticket creation. Returns (score, label)."""
     result = sentiment.score(text)
     Raw(db).run("INSERT INTO message_sentiment (message_id, ticket_id, score, label) VALUES (:m, :t, :s, :l)",
                 {"m": message_id, "t": ticket_id, "s": result.score, "l": result.label})
+    return result.score, result.label
 
 
 def assign(db: Session, ticket: Ticket, actor: Principal | None) -> int | None:

@@ -13,7 +13,7 @@ from frontline.routing.classifier import Classifier, Example, train
 from frontline.tickets.models import Category, Message, MessageKind, Priority, Status, Ticket
 
 HANDLED = (Status.solved, Status.closed)
-_cache: dict[Path, tuple[float, Classifier | None]] = {}
+_cache: dict[Path, tuple[tuple[int, int, int], Classifier | None]] = {}
 _lock = threading.Lock()
 
 
@@ -47,14 +47,22 @@ def retrain(db: Session, data_dir: Path) -> Classifier:
 
 
 def current(data_dir: Path) -> Classifier | None:
-    """The trained classifier, reloaded when the file changes (another process may retrain)."""
+    """The trained classifier, loaded once per process and reloaded when the file changes.
+
+    Any process may retrain: `save()` writes a new file and renames it over the old one, so the file's
+    identity (inode, modification time in ns, size) changes; one `stat` per call notices that, no database read.
+    """
     path = model_path(data_dir)
     try:
-        mtime = path.stat().st_mtime
+        st = path.stat()
     except FileNotFoundError:
         return None
+    key = (st.st_ino, st.st_mtime_ns, st.st_size)
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     with _lock:
         cached = _cache.get(path)
-        if cached is None or cached[0] != mtime:
-            _cache[path] = (mtime, Classifier.load(path))
+        if cached is None or cached[0] != key:
+            _cache[path] = (key, Classifier.load(path))
         return _cache[path][1]

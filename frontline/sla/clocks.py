@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,20 +20,33 @@ ALWAYS_OPEN = BusinessCalendar.always_open("UTC")
 def business_calendar(row: Calendar | None) -> BusinessCalendar:
     if row is None:
         return ALWAYS_OPEN
-    holidays = [date.fromisoformat(d) for d in row.holidays or []]
-    if row.always_open:
-        return BusinessCalendar.always_open(row.timezone, holidays=holidays)
-    special = {date.fromisoformat(d): spec for d, spec in (row.special_hours or {}).items()}
-    return BusinessCalendar.from_hours(row.timezone, row.weekly_hours, holidays=holidays, special_hours=special)
+    return calendar_from(row.timezone, row.always_open, row.weekly_hours, row.holidays, row.special_hours)
+
+
+def calendar_from(timezone: str, always_open: bool, weekly_hours: dict[str, str] | None, holidays: list[str] | None,
+                  special_hours: dict[str, str] | None) -> BusinessCalendar:
+    """A calendar row's columns as calendar arithmetic (shared by the ORM path and the cached hot path)."""
+    days_off = [date.fromisoformat(d) for d in holidays or []]
+    if always_open:
+        return BusinessCalendar.always_open(timezone, holidays=days_off)
+    special = {date.fromisoformat(d): spec for d, spec in (special_hours or {}).items()}
+    return BusinessCalendar.from_hours(timezone, weekly_hours or {}, holidays=days_off, special_hours=special)
+
+
+def conditions_hold(conditions: dict[str, Any] | None, priority: int, channel: str, team_id: int | None,
+                    organisation_id: int | None, tier: str | None) -> bool:
+    """Whether a policy's conditions all hold: each given key lists the values it accepts."""
+    c = conditions or {}
+    checks = (
+        ("priority", Priority(priority).name), ("channel", channel), ("team_id", team_id),
+        ("organisation_id", organisation_id), ("organisation_tier", tier),
+    )
+    return all(not c.get(key) or value in c[key] for key, value in checks)
 
 
 def _matches(policy: Policy, ticket: Ticket, tier: str | None) -> bool:
-    c = policy.conditions or {}
-    checks = (
-        ("priority", Priority(ticket.priority).name), ("channel", ticket.channel), ("team_id", ticket.team_id),
-        ("organisation_id", ticket.organisation_id), ("organisation_tier", tier),
-    )
-    return all(not c.get(key) or value in c[key] for key, value in checks)
+    return conditions_hold(policy.conditions, ticket.priority, ticket.channel, ticket.team_id, ticket.organisation_id,
+                           tier)
 
 
 def match_policy(db: Session, ticket: Ticket) -> Policy | None:

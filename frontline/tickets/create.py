@@ -117,13 +117,14 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> N
         _check_assignee(raw, data.assignee_id)
     contact_id, org_id = _customer(raw, data, now)
     line = data.line.value if data.line else team_line
+    category_id = _category(raw, data.category)
     ticket_id = int(raw.value(
         "INSERT INTO ticket (subject, status, priority, channel, category_id, contact_id, organisation_id, team_id,"
         " line, assignee_id, created_by_id, created_at, updated_at, reopen_count) VALUES (:subject, :status,"
         " :priority, :channel, :category, :contact, :org, :team, :line, :assignee, :creator, :now, :now, 0)"
         " RETURNING id",
         {"subject": data.subject, "status": data.status, "priority": int(Priority[data.priority]),
-         "channel": data.channel.value, "category": _category(raw, data.category), "contact": contact_id,
+         "channel": data.channel.value, "category": category_id, "contact": contact_id,
          "org": org_id, "team": team_id, "line": line, "assignee": data.assignee_id,
          "creator": actor.user_id if actor else None, "now": raw.time(now)},
     ))
@@ -150,8 +151,13 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> N
         category=data.category or None, tags=sorted(tags), contact_id=contact_id, organisation_id=org_id,
         team_id=team_id, line=line, assignee_id=data.assignee_id, created_at=now,
     )
+    snapshot = {"id": ticket_id, "subject": data.subject, "status": data.status,
+                "priority": int(Priority[data.priority]), "channel": data.channel.value, "category_id": category_id,
+                "tags": list(new.tags), "contact_id": contact_id,
+                "organisation_id": org_id, "team_id": team_id, "line": line, "assignee_id": data.assignee_id,
+                "created_at": now}
     event = hooks.TicketEvent("created", ticket_id, actor, message_id=message_id,
-                              text=f"{data.subject}\n{data.description}")
+                              text=f"{data.subject}\n{data.description}", ticket=snapshot)
     if hooks.emit(db, event):
         db.flush()
         _reread(raw, new)

@@ -9,7 +9,8 @@ world belongs in a job, enqueued from a listener.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,11 @@ class TicketEvent:
     text: str = ""
     fields: tuple[str, ...] = ()
     public: bool = True  # for messages: False for an internal note
+    # "created" events from tickets.create: the new ticket's columns (id, subject, status, priority as a number,
+    # channel, category_id, tags, contact_id, organisation_id, team_id, line, assignee_id, created_at, and
+    # "sentiment": (score, label) once routing scored the first message). Listeners that change the ticket in
+    # plain SQL keep it up to date, so later listeners need not read the row. None when not given.
+    ticket: dict[str, Any] | None = field(default=None, compare=False)
 
 
 Listener = Callable[[Session, TicketEvent], None]
