@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # stem prefix -> weight. Negative is unhappy.
 _LEXICON: dict[str, float] = {
@@ -65,15 +66,26 @@ class Sentiment:
     label: str  # negative, neutral, positive
 
 
+_ORDER = {stem: n for n, stem in enumerate(_WORDS)}
+
+
+@lru_cache(maxsize=8192)
 def _word_weight(word: str) -> float:
+    """The strongest stem the word starts with (stems of at least 3 letters, or the whole short word); on a tie the
+    stem listed first. Looks up the word's prefixes instead of scanning the lexicon, and remembers words."""
     word = word.strip("!'").lower()
     if not word:
         return 0.0
-    best = 0.0
-    for stem, weight in _WORDS.items():
-        matches = word.startswith(stem) and len(stem) >= (3 if len(word) > 3 else len(word))
-        if matches and abs(weight) > abs(best):
-            best = weight
+    shortest = 3 if len(word) > 3 else len(word)
+    best, best_order = 0.0, -1
+    for end in range(shortest, len(word) + 1):
+        stem = word[:end]
+        weight = _WORDS.get(stem)
+        if weight is None:
+            continue
+        order = _ORDER[stem]
+        if abs(weight) > abs(best) or (abs(weight) == abs(best) and best_order >= 0 and order < best_order):
+            best, best_order = weight, order
     return best
 
 

@@ -103,7 +103,8 @@ class Chain:
 
 
 def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str | None = None,
-             now: datetime | None = None, cfg: Config | None = None) -> list[int]:
+             now: datetime | None = None, cfg: Config | None = None, snapshot: dict[str, Any] | None = None
+             ) -> list[int]:
     """Run the triggers for `event` on a ticket; returns the ids of the rules that fired, in order."""
     chains: dict[int, Chain] = db.info.setdefault(CHAINS_KEY, {})
     running = chains.get(ticket_id)
@@ -115,7 +116,7 @@ def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str 
     if not cfg.triggers_for(event):
         return []
     chain = chains[ticket_id] = Chain(queue=[event])
-    facts = TicketFacts(db, ticket_id, now or utcnow(), text=text)
+    facts = TicketFacts(db, ticket_id, now or utcnow(), text=text, snapshot=snapshot)
     fired: list[int] = []
     try:
         while chain.queue and chain.passes < MAX_PASSES:

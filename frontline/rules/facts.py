@@ -26,17 +26,25 @@ COLUMNS = ("status", "priority", "channel", "team_id", "line", "assignee_id", "c
 class TicketFacts:
     """A callable `Facts` for one ticket at one instant; `forget()` after the ticket changed."""
 
-    def __init__(self, db: Session, ticket_id: int, now: datetime, *, text: str | None = None) -> None:
+    def __init__(self, db: Session, ticket_id: int, now: datetime, *, text: str | None = None,
+                 snapshot: dict[str, Any] | None = None, raw: Raw | None = None) -> None:
         self.db, self.ticket_id, self.now = db, ticket_id, now
-        self.raw = Raw(db)
+        self.raw = raw or Raw(db)
         self.event_text = text
         self.cache: dict[tuple[str, int | None], Any] = {}
         self.row: dict[str, Any] | None = None
         self.calendars: dict[int, BusinessCalendar] = {}
+        # A new ticket's creation snapshot (hooks.TicketEvent.ticket): its row, tags and sentiment without a query,
+        # until a rule changes the ticket.
+        self.snapshot = snapshot
+        if snapshot is not None:
+            self.row = {c: snapshot[c] for c in COLUMNS if c != "updated_at"}
+            self.row["updated_at"] = snapshot["created_at"]
 
     def forget(self) -> None:
         self.cache.clear()
         self.row = None
+        self.snapshot = None
 
     def base(self) -> dict[str, Any]:
         if self.row is None:
@@ -61,6 +69,12 @@ class TicketFacts:
         if field == "category":
             found = self.raw.one("SELECT name FROM category WHERE id = :id", {"id": row["category_id"]})
             return str(found[0]).casefold() if found else None
+        if field == "tags" and self.snapshot is not None:
+            return {str(t).casefold() for t in self.snapshot["tags"]}
+        scored = self.snapshot.get("sentiment") if self.snapshot is not None else None
+        if field in ("sentiment_label", "sentiment_score") and scored is not None:
+            score, label = scored
+            return label if field == "sentiment_label" else float(score)
         if field == "tags":
             return {str(r[0]).casefold() for r in self.raw.rows(
                 "SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id WHERE tt.ticket_id = :t",
