@@ -53,17 +53,17 @@ class Suggestion:
 def ngram_counts(text: str) -> Counter[str]:
     """Character n-grams within word boundaries, as scikit-learn's `char_wb` analyzer makes them (lowercased;
     each word padded with one space either side; a word shorter than n counts once, as itself)."""
-    counts: Counter[str] = Counter()
+    grams: list[str] = []
     low, high = NGRAMS
     for word in text.lower().split():
         padded = f" {word} "
         size = len(padded)
         for n in range(low, high + 1):
             if size <= n:
-                counts[padded] += 1
+                grams.append(padded)
                 break
-            counts.update(padded[i:i + n] for i in range(size - n + 1))
-    return counts
+            grams += [padded[i:i + n] for i in range(size - n + 1)]
+    return Counter(grams)
 
 
 @dataclass
@@ -93,9 +93,13 @@ class FieldModel:
             column = vocabulary.get(gram)
             if column is not None:
                 columns.append(column)
-                tfs.append(1.0 + math.log(count))
-        if columns:
-            weights = np.asarray(tfs) * self.idf[columns]
+                tfs.append(count)
+        return self.proba_of(np.asarray(columns, dtype=np.intp), np.asarray(tfs, dtype=np.float64))
+
+    def proba_of(self, columns: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Class probabilities from the text's in-vocabulary columns and their raw counts."""
+        if len(columns):
+            weights = (1.0 + np.log(counts)) * self.idf[columns]
             weights /= math.sqrt(float(weights @ weights))
             scores = self.coef[:, columns] @ weights + self.intercept
         else:
@@ -128,13 +132,43 @@ class Classifier:
         """One suggestion per field the classifier knows, best class first."""
         if not self.models:
             return []
-        counts = ngram_counts(text)
+        grams, columns = self._joint()
+        found, counts = [], []
+        for gram, count in ngram_counts(text).items():  # one lookup per n-gram for all fields
+            index = grams.get(gram)
+            if index is not None:
+                found.append(index)
+                counts.append(count)
+        joint, tf = np.asarray(found, dtype=np.intp), np.asarray(counts, dtype=np.float64)
         result = []
         for name, model in self.models.items():
-            proba = model.proba(counts)
+            field_columns = columns[name][joint]
+            known = field_columns >= 0
+            proba = model.proba_of(field_columns[known], tf[known])
             best = int(np.argmax(proba))
             result.append(Suggestion(name, model.classes[best], float(proba[best])))
         return result
+
+    def _joint(self) -> tuple[dict[str, int], dict[str, np.ndarray]]:
+        """Every field's n-grams in one dictionary, and per field the column of each (-1: not in its vocabulary).
+        Built on first use in a process, not saved."""
+        joint = self.__dict__.get("_joint_index")
+        if joint is None:
+            grams: dict[str, int] = {}
+            for model in self.models.values():
+                for gram in model.vocabulary:
+                    grams.setdefault(gram, len(grams))
+            columns = {}
+            for name, model in self.models.items():
+                column = np.full(len(grams), -1, dtype=np.intp)
+                for gram, index in model.vocabulary.items():
+                    column[grams[gram]] = index
+                columns[name] = column
+            joint = self.__dict__["_joint_index"] = (grams, columns)
+        return joint
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_joint_index"}
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

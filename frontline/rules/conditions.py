@@ -46,6 +46,11 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 
 
+# Asked of Facts as "<field>|casefold": the text field casefolded ("" when missing), so a ticket's text is folded
+# once however many rules look into it.
+FOLDED = "|casefold"
+
+
 class Facts(Protocol):
     def __call__(self, field: str, calendar_id: int | None) -> Any: ...
 
@@ -149,8 +154,8 @@ def compile_one(c: Condition) -> Predicate:
         if c.op.endswith("matches"):
             pattern = re.compile(str(c.value), re.IGNORECASE)
             return lambda facts: (pattern.search(facts(c.field, None) or "") is not None) != negate
-        needle = str(c.value).casefold()
-        return lambda facts: (needle in (facts(c.field, None) or "").casefold()) != negate
+        needle, folded = str(c.value).casefold(), c.field + FOLDED
+        return lambda facts: (needle in facts(folded, None)) != negate
     if c.field == "business_hours":
         inside = c.op == "within"
         return lambda facts: facts("business_hours", c.value) is inside
@@ -168,9 +173,10 @@ class Compiled:
     fields: frozenset[str]
 
     def matches(self, facts: Facts) -> bool:
-        if not all(p(facts) for p in self.all_of):
-            return False
-        return not self.any_of or any(p(facts) for p in self.any_of)
+        for predicate in self.all_of:  # plain loops: this runs for every rule on every ticket event
+            if not predicate(facts):
+                return False
+        return not self.any_of or any(predicate(facts) for predicate in self.any_of)
 
 
 def parse_block(raw: Any) -> tuple[list[Condition], list[Condition]]:

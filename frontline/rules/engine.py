@@ -23,7 +23,6 @@ from frontline.rules.actions import RuleContext, run_actions
 from frontline.rules.conditions import Compiled, compile_conditions, parse_block
 from frontline.rules.facts import TicketFacts
 from frontline.rules.models import Rule, RuleKind, WebhookEndpoint
-from frontline.tickets import history
 from frontline.tickets.models import Ticket, TicketEvent
 
 MAX_PASSES = 5
@@ -98,8 +97,16 @@ class Chain:
     """One original event on one ticket and everything it set off."""
 
     queue: list[str]
+    cfg: Config
     fired: set[int] = field(default_factory=set)
     passes: int = 0
+
+
+def running_config(db: Session, ticket_id: int) -> Config | None:
+    """The configuration of the chain running on a ticket, if any: events its rules cause use the same one
+    (it cannot change in the middle of the ticket's transaction) instead of asking the database again."""
+    chain = db.info.get(CHAINS_KEY, {}).get(ticket_id)
+    return chain.cfg if chain is not None else None
 
 
 def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str | None = None,
@@ -115,7 +122,7 @@ def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str 
     cfg = cfg or config(db)
     if not cfg.triggers_for(event):
         return []
-    chain = chains[ticket_id] = Chain(queue=[event])
+    chain = chains[ticket_id] = Chain(queue=[event], cfg=cfg)
     facts = TicketFacts(db, ticket_id, now or utcnow(), text=text, snapshot=snapshot)
     fired: list[int] = []
     try:
@@ -148,17 +155,35 @@ def fire(db: Session, rule: LoadedRule, ticket_id: int, prefix: str, *, cause: s
     if ticket is None:
         return
     db.flush()
-    before = Raw(db).one("SELECT max(id) FROM ticket_event WHERE ticket_id = :t", {"t": ticket_id})
-    last_id = int(before[0]) if before and before[0] is not None else 0
-    history.record(db, ticket_id, "rule_fired", None, data={"rule_id": rule.id, "rule": rule.name, "on": cause})
+    raw = Raw(db)
+    # The firing itself, in plain SQL; everything after it in the ticket's history is what the actions wrote.
+    last_id = int(raw.value(
+        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, data, created_at) VALUES (:t, 'rule_fired', 'system',"
+        f" :data{raw.json_cast()}, :now) RETURNING id",
+        {"t": ticket_id, "data": raw.json({"rule_id": rule.id, "rule": rule.name, "on": cause}),
+         "now": raw.time(utcnow())}))
     endpoints = run_actions(db, ticket, rule.actions, RuleContext(rule.id, rule.name, rule.owner_id, prefix))
     db.flush()
     stamp = {"by": "rule", "rule_id": rule.id, "rule": rule.name}
-    for entry in db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id, TicketEvent.id > last_id,
-                                                      TicketEvent.kind != "rule_fired")):
-        entry.data = {**(entry.data or {}), **stamp}
+    _stamp(db, ticket_id, last_id, stamp)
     for endpoint_id in endpoints:
         webhooks.enqueue_delivery(db, endpoint_id, "rule", ticket, extra={"rule": stamp})
+
+
+def _stamp(db: Session, ticket_id: int, last_id: int, stamp: dict[str, Any]) -> None:
+    """Mark the history the rule's actions wrote (entries after `last_id`) as the rule's: data = {**data, **stamp}.
+
+    One UPDATE in plain SQL; the session's copies of those entries are expired so they reread the stamped data.
+    """
+    raw = Raw(db)
+    merged = ("CASE WHEN jsonb_typeof(data) = 'object' THEN data || CAST(:stamp AS jsonb)"
+              " ELSE CAST(:stamp AS jsonb) END" if raw.postgres
+              else "json_patch(CASE WHEN json_type(data) = 'object' THEN data ELSE '{}' END, :stamp)")
+    raw.run(f"UPDATE ticket_event SET data = {merged} WHERE ticket_id = :t AND id > :last AND kind <> 'rule_fired'",
+            {"t": ticket_id, "last": last_id, "stamp": raw.json(stamp)})
+    for entry in list(db.identity_map.values()):
+        if isinstance(entry, TicketEvent) and entry.ticket_id == ticket_id and (entry.id or 0) > last_id:
+            db.expire(entry, ["data"])
 
 
 def dry_run(db: Session, rule: LoadedRule, ticket_ids: list[int], now: datetime) -> list[int]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontline.kit.rawsql import Raw
+from frontline.rules.conditions import FOLDED
 from frontline.sla.calendar import BusinessCalendar
 from frontline.sla.clocks import business_calendar
 from frontline.sla.models import Calendar
@@ -61,6 +62,8 @@ class TicketFacts:
         return self.cache[key]
 
     def _load(self, field: str, calendar_id: int | None) -> Any:
+        if field.endswith(FOLDED):
+            return str(self(field.removesuffix(FOLDED), None) or "").casefold()
         row = self.base()
         if field in ("status", "channel", "team_id", "line", "assignee_id", "subject"):
             return row[field]

@@ -35,7 +35,7 @@ def install(settings: Settings) -> None:
         if event.kind == "agent_message" and not event.public:
             return  # an internal note is not a reply
         rule_event = RULE_EVENT[event.kind]
-        cfg = engine.config(db)
+        cfg = engine.running_config(db, event.ticket_id) or engine.config(db)
         _notify_endpoints(db, cfg, rule_event, event.ticket_id)
         if cfg.triggers_for(rule_event):
             text = event.text if event.kind in ("created", "customer_message") else None
