@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
@@ -105,3 +105,11 @@ class WebhookAttempt(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_webhook_attempt_delivery", "delivery_id", "attempt"),)
+
+
+@event.listens_for(Rule, "before_update")
+@event.listens_for(WebhookEndpoint, "before_update")
+def _touch(mapper: Any, connection: Any, target: Rule | WebhookEndpoint) -> None:
+    """Every change through the ORM moves `updated_at`: the engine's cached configuration is checked against it
+    (rules.engine.VERSION_SQL), so an editor that forgets to set it (a new admin page) is still seen at once."""
+    target.updated_at = utcnow()

@@ -1,0 +1,123 @@
+"""New tickets routed in plain SQL: the direct prediction equals scikit-learn's, the model is loaded once per
+process and a retrain is seen by the next prediction, and confident suggestions and assignment land as before."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+
+import numpy as np
+import pytest
+
+from frontline.routing import training
+from frontline.routing.classifier import Example, _pipeline, _usable, train
+from frontline.routing.sentiment import _WORDS, _word_weight
+from tests.factories import make_agent, make_team
+from tests.routing.test_classifier import _examples
+
+
+def test_direct_prediction_equals_scikit_learn():
+    examples = _examples(400)
+    model = train(examples)
+    texts = ["Не могу войти, сброс пароля не приходит", "Export report fails with error 500", "", "x",
+             "ЁЖИК   ёж\tcafé  naïve", *[e.text for e in _examples(40, seed=9)]]
+    for name in ("category", "team", "priority"):  # priority has two classes: the binary form
+        x, y = _usable(examples, name)
+        pipeline = _pipeline().fit(x, y)
+        for text in texts:
+            expected = pipeline.predict_proba([text])[0]
+            best = int(np.argmax(expected))
+            got = {s.field: s for s in model.suggest(text)}[name]
+            assert got.value == str(pipeline.classes_[best])
+            assert got.confidence == pytest.approx(float(expected[best]), abs=1e-12)
+
+
+def test_model_is_loaded_once_and_a_retrain_is_seen(tmp_path):
+    path = training.model_path(tmp_path)
+    assert training.current(tmp_path) is None
+    train(_examples(300)).save(path)
+    first = training.current(tmp_path)
+    assert first is not None and training.current(tmp_path) is first  # cached: no reload while unchanged
+    relabelled = [Example(e.text, {**e.labels, "category": e.labels["category"].upper()}) for e in _examples(300)]
+    train(relabelled).save(path)  # another process retrains: a new file renamed over the old one
+    second = training.current(tmp_path)
+    assert second is not first
+    assert {s.field: s.value for s in second.suggest("cannot log in password reset")}["category"] == "ACCESS"
+
+
+def test_an_old_model_file_is_ignored_until_retrained(tmp_path, caplog):
+    path = training.model_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    model = train(_examples(300))
+    model.format = 1
+    path.write_bytes(pickle.dumps(model))
+    os.utime(path)
+    assert training.current(tmp_path) is None
+    assert "retrain" in caplog.text
+
+
+def test_a_retrain_is_seen_by_the_next_ticket(client, desk, settings):
+    train(_examples(400)).save(training.model_path(settings.data_dir))
+    body = {"subject": "Списали дважды", "description": "Верните деньги, счёт оплачен дважды"}
+
+    def category_suggestion() -> str:
+        t = client.post("/api/v1/tickets", json=body, headers=desk.agent1.headers).json()
+        rows = client.get(f"/api/v1/tickets/{t['id']}/suggestions", headers=desk.agent1.headers).json()
+        return {s["field"]: s["value"] for s in rows}["category"]
+
+    assert category_suggestion() == "Billing"
+    renamed = [Example(e.text, {**e.labels, "category": "Payments" if e.labels["category"] == "Billing"
+                                else e.labels["category"]}) for e in _examples(400)]
+    train(renamed).save(training.model_path(settings.data_dir))
+    assert category_suggestion() == "Payments"
+
+
+def test_confident_suggestions_and_assignment_on_a_customer_ticket(client, database, desk, settings):
+    """A customer's ticket without team: category, team and priority applied, then the team assigns; each change
+    is in the history with who made it, suggestions are stored."""
+    team = make_team(database, "L2 Technical", "L2")
+    agent = make_agent(database, teams=[team])
+    r = client.patch(f"/api/v1/users/{agent.user.id}", json={"availability": "online", "capacity": 5},
+                     headers=desk.admin.headers)
+    assert r.status_code == 200
+    r = client.put(f"/api/v1/teams/{team.id}/routing", json={"strategy": "least_loaded"}, headers=desk.admin.headers)
+    assert r.status_code == 200, r.text
+    train(_examples(400)).save(training.model_path(settings.data_dir))
+    settings.routing_confidence_threshold = 0.5
+    from frontline.tickets.create import create_ticket
+    from frontline.tickets.schemas import TicketCreate
+
+    with database.session() as db:
+        new = create_ticket(db, None, TicketCreate.model_validate({
+            "subject": "Export report fails", "description": "export error 500 crash report dashboard",
+            "customer": {"email": "c@client.example"}, "priority": "low", "channel": "email"}))
+    assert new.category == "Bug" and new.team_id == team.id and new.line == "L2"
+    assert new.priority == "high" and new.assignee_id == agent.user.id
+    events = client.get(f"/api/v1/tickets/{new.id}/events", headers=desk.admin.headers).json()
+    changes = [(e["field"], e["old_value"], e["new_value"], e["data"]) for e in events if e["kind"] == "changed"]
+    assert changes == [("category", None, "Bug", {"by": "classifier"}),
+                       ("priority", "low", "high", {"by": "classifier"}),
+                       ("team_id", None, str(team.id), {"by": "classifier"}),
+                       ("assignee_id", None, str(agent.user.id), {"by": "routing"})]
+    assert all(e["actor_kind"] == "system" for e in events if e["kind"] == "changed")
+    suggestions = client.get(f"/api/v1/tickets/{new.id}/suggestions", headers=desk.admin.headers).json()
+    assert {s["field"]: s["applied"] for s in suggestions} == {"category": True, "team": True, "priority": True}
+
+
+def test_sentiment_prefix_lookup_equals_scanning_the_lexicon():
+    def scanned(word: str) -> float:  # the reference: every stem, the strongest wins, the first on a tie
+        word = word.strip("!'").lower()
+        best = 0.0
+        for stem, weight in _WORDS.items():
+            if word and word.startswith(stem) and len(stem) >= (3 if len(word) > 3 else len(word)) \
+                    and abs(weight) > abs(best):
+                best = weight
+        return best
+
+    rng = random.Random(5)
+    words = {"", "!", "не", "ok"}
+    for stem in _WORDS:
+        words |= {stem, stem[:1], stem[:2], stem + "ами", stem.upper() + "!", stem + "'s"}
+        words |= {stem + "".join(rng.choice("abeопрт") for _ in range(rng.randrange(1, 5))) for _ in range(3)}
+    assert [w for w in sorted(words) if _word_weight(w) != scanned(w)] == []
