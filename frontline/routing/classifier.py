@@ -185,10 +185,17 @@ class Classifier:
         except (pickle.UnpicklingError, AttributeError, EOFError, ImportError) as exc:
             log.warning("routing model %s is unreadable (%s): retrain it with `frontline routing train`", path, exc)
             return None
-        if not isinstance(loaded, Classifier) or getattr(loaded, "format", 1) != FORMAT:
-            log.warning("routing model %s has an old format: retrain it with `frontline routing train`", path)
+        if not isinstance(loaded, Classifier):
             return None
-        return loaded
+        if loaded.__dict__.get("format", 1) == 1:  # scikit-learn pipelines (unpickling imported scikit-learn already)
+            try:
+                return Classifier({name: FieldModel.from_pipeline(old.__dict__["pipeline"], old.trained_on)
+                                   for name, old in loaded.models.items()})
+            except (AttributeError, KeyError) as exc:
+                log.warning("routing model %s has an unknown format (%s): retrain it with `frontline routing train`",
+                            path, exc)
+                return None
+        return loaded if loaded.format == FORMAT else None
 
 
 def _pipeline() -> Pipeline:

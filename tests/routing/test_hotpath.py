@@ -46,15 +46,27 @@ def test_model_is_loaded_once_and_a_retrain_is_seen(tmp_path):
     assert {s.field: s.value for s in second.suggest("cannot log in password reset")}["category"] == "ACCESS"
 
 
-def test_an_old_model_file_is_ignored_until_retrained(tmp_path, caplog):
+def test_a_model_file_of_the_previous_format_still_predicts(tmp_path):
+    """Files saved before the direct prediction held scikit-learn pipelines: they are converted on load."""
+    from frontline.routing.classifier import Classifier, FieldModel
+
+    examples = _examples(300)
+    old = Classifier()
+    for name in ("category", "team"):
+        x, y = _usable(examples, name)
+        fitted = FieldModel.from_pipeline(_pipeline().fit(x, y), len(x))
+        legacy = FieldModel.__new__(FieldModel)
+        legacy.__dict__.update({"pipeline": _pipeline().fit(x, y), "classes": fitted.classes, "trained_on": len(x)})
+        old.models[name] = legacy
+    del old.__dict__["format"]
     path = training.model_path(tmp_path)
     path.parent.mkdir(parents=True)
-    model = train(_examples(300))
-    model.format = 1
-    path.write_bytes(pickle.dumps(model))
+    path.write_bytes(pickle.dumps(old))
     os.utime(path)
-    assert training.current(tmp_path) is None
-    assert "retrain" in caplog.text
+    loaded = training.current(tmp_path)
+    assert loaded is not None and set(loaded.models) == {"category", "team"}
+    got = {s.field: s.value for s in loaded.suggest("cannot log in password reset")}
+    assert got == {"category": "Access", "team": "L1 Support"}
 
 
 def test_a_retrain_is_seen_by_the_next_ticket(client, desk, settings):
