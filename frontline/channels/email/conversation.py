@@ -15,13 +15,14 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from frontline.channels.email import outbound
-from frontline.channels.email.models import ClosedReply, Mailbox, RawStatus
+from frontline.channels.email.context import IntakeContext, MailboxConfig, TicketRow, context_of
+from frontline.channels.email.models import ClosedReply, RawStatus
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.thread_match import base_address, find_thread, sender_is_known
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
-from frontline.tickets import history
+from frontline.tickets import history, hooks
 from frontline.tickets.create import create_ticket
 from frontline.tickets.messages import add_customer_message
 from frontline.tickets.models import Channel, Status, Ticket
@@ -44,7 +45,7 @@ class Outcome:
 class Incoming:
     """One mail being delivered, with what we know about where it comes from."""
 
-    mailbox: Mailbox
+    mailbox: MailboxConfig
     raw_id: int
     raw: bytes
     parsed: ParsedEmail
@@ -79,10 +80,6 @@ def _meta(mail: Incoming) -> dict[str, Any]:
         email["auto"] = parsed.auto.reasons[:10]
     email.update(mail.meta)
     return {"email": email}
-
-
-def _own_addresses(sql: Raw) -> set[str]:
-    return {base_address(str(r[0])) for r in sql.rows("SELECT address FROM mailbox")}
 
 
 def _add_ccs(sql: Raw, ticket_id: int, mail: Incoming, skip: set[str]) -> None:
@@ -156,8 +153,9 @@ def _customer(mail: Incoming) -> CustomerRef | None:
 
 
 def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of: int | None = None,
-               throttled: bool = False) -> Outcome:
-    sql = Raw(db)
+               throttled: bool = False, context: IntakeContext | None = None) -> Outcome:
+    ctx = context_of(db, context)
+    sql = ctx.sql
     warnings: list[str] = []
     text = _text(mail.parsed, warnings)
     box = mail.mailbox
@@ -170,16 +168,16 @@ def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of:
     message_id = int(sql.value("SELECT MIN(id) FROM message WHERE ticket_id = :t", {"t": ticket.id}))
     if follow_up_of is not None:
         mail.meta["follow_up_of"] = follow_up_of
-        history.record(db, ticket.id, "follow_up", None, data={"follow_up_of": follow_up_of})
-        history.record(db, follow_up_of, "follow_up", None, data={"follow_up": ticket.id})
+        ctx.event(ticket.id, "follow_up", {"follow_up_of": follow_up_of})
+        ctx.event(follow_up_of, "follow_up", {"follow_up": ticket.id})
     _finish_message(sql, settings, ticket.id, message_id, mail, warnings)
     if mail.reply_address:
         sql.run("INSERT INTO email_ticket (ticket_id, mailbox_id, customer_address, created_at)"
                 " VALUES (:t, :m, :a, :now)", {"t": ticket.id, "m": box.id, "a": mail.reply_address[:320],
                                                "now": sql.time(utcnow())})
-    _add_ccs(sql, ticket.id, mail, _own_addresses(sql))
+    _add_ccs(sql, ticket.id, mail, ctx.own_addresses())
     if not throttled:
-        outbound.maybe_auto_ack(db, settings, box, ticket.id, mail.parsed, ticket.contact_id)
+        outbound.maybe_auto_ack(db, settings, box, ticket.id, mail.parsed, ticket.contact_id, context=ctx)
     status = RawStatus.follow_up if follow_up_of is not None else RawStatus.new_ticket
     return Outcome(status, ticket.id, message_id, [*mail.parsed.warnings, *warnings])
 
@@ -202,25 +200,50 @@ def _author(sql: Raw, mail: Incoming) -> int | None:
     return contact_id
 
 
-def join(db: Session, settings: Settings, mail: Incoming, ticket: Ticket, *, by: str) -> Outcome:
+def _add_message(ctx: IntakeContext, ticket_id: int, text: str, author_id: int | None) -> int:
+    """The customer's message on an open ticket: what tickets.messages.add_customer_message does when the
+    status stays as it is (message, history entry, updated_at, the listeners), in plain SQL."""
+    sql = ctx.sql
+    now = utcnow()
+    message_id = int(sql.value(
+        "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, created_at)"
+        " VALUES (:t, 'inbound', 'email', :a, :body, :now) RETURNING id",
+        {"t": ticket_id, "a": author_id, "body": text, "now": sql.time(now)},
+    ))
+    ctx.event(ticket_id, "message", {"message_id": message_id, "kind": "inbound"})
+    sql.run("UPDATE ticket SET updated_at = :now WHERE id = :t", {"now": sql.time(now), "t": ticket_id})
+    if hooks.emit(ctx.db, hooks.TicketEvent("customer_message", ticket_id, None, message_id=message_id, text=text)):
+        ctx.db.flush()
+    return message_id
+
+
+def join(db: Session, settings: Settings, mail: Incoming, ticket: TicketRow, *, by: str,
+         context: IntakeContext | None = None) -> Outcome:
     """Add the mail to an open (or solved) ticket; a stranger's mail is flagged for the agent."""
-    sql = Raw(db)
+    ctx = context_of(db, context)
+    sql = ctx.sql
     warnings: list[str] = []
-    own = _own_addresses(sql)
     known = sender_is_known(sql, ticket.id, ticket.contact_id, mail.sender)
     mail.meta["threaded_by"] = by
     if not known:
         mail.meta["unknown_sender"] = True
-    from_us = base_address(mail.sender) in own
-    message = add_customer_message(db, ticket, _text(mail.parsed, warnings), None, channel=Channel.email)
-    message.author_contact_id = None if from_us else _author(sql, mail)
+    author_id = None if base_address(mail.sender) in ctx.own_addresses() else _author(sql, mail)
+    text = _text(mail.parsed, warnings)
+    if ticket.status in (Status.new, Status.open):
+        message_id = _add_message(ctx, ticket.id, text, author_id)
+    else:  # pending, on hold or solved: the ticket service changes the status (and its listeners run)
+        orm_ticket = db.get(Ticket, ticket.id)
+        assert orm_ticket is not None
+        message = add_customer_message(db, orm_ticket, text, None, channel=Channel.email)
+        message.author_contact_id = author_id
+        db.flush()
+        message_id = message.id
     if not known:
-        history.record(db, ticket.id, "unknown_sender", None, data={"from": mail.sender, "message_id": message.id})
-    db.flush()
-    _finish_message(sql, settings, ticket.id, message.id, mail, warnings)
+        ctx.event(ticket.id, "unknown_sender", {"from": mail.sender, "message_id": message_id})
+    _finish_message(sql, settings, ticket.id, message_id, mail, warnings)
     if known:
-        _add_ccs(sql, ticket.id, mail, own)
-    return Outcome(RawStatus.joined, ticket.id, message.id, [*mail.parsed.warnings, *warnings])
+        _add_ccs(sql, ticket.id, mail, ctx.own_addresses())
+    return Outcome(RawStatus.joined, ticket.id, message_id, [*mail.parsed.warnings, *warnings])
 
 
 def _reopen_closed(db: Session, ticket: Ticket) -> None:
@@ -250,40 +273,44 @@ def _flood_ticket(sql: Raw, settings: Settings, sender: str) -> int | None:
 
 
 def deliver(db: Session, settings: Settings, mailbox_id: int, raw_id: int, raw: bytes,
-            parsed: ParsedEmail) -> Outcome:
+            parsed: ParsedEmail, *, context: IntakeContext | None = None) -> Outcome:
     """Decide where the mail goes and put it there."""
-    mailbox = db.get(Mailbox, mailbox_id)
-    assert mailbox is not None
+    ctx = context_of(db, context)
+    mailbox = ctx.mailbox(mailbox_id)
     mail = Incoming(mailbox, raw_id, raw, parsed)
-    sql = Raw(db)
+    sql = ctx.sql
     if parsed.bounce.is_bounce:
         ticket_id = outbound.record_bounce(db, parsed)
         return Outcome(RawStatus.bounce, ticket_id, None, parsed.warnings)
     match = find_thread(sql, settings, mailbox_id, parsed)
     if match is not None:
-        ticket = db.get(Ticket, match.ticket_id)
+        ticket = ctx.ticket(match.ticket_id)
         assert ticket is not None
         if ticket.status != Status.closed:
-            return join(db, settings, mail, ticket, by=match.by)
+            return join(db, settings, mail, ticket, by=match.by, context=ctx)
         if mailbox.closed_reply == ClosedReply.reopen and ticket.merged_into_id is None:
-            _reopen_closed(db, ticket)
-            return join(db, settings, mail, ticket, by=match.by)
-        return new_ticket(db, settings, mail, follow_up_of=ticket.id)
+            orm_ticket = db.get(Ticket, ticket.id)
+            assert orm_ticket is not None
+            _reopen_closed(db, orm_ticket)
+            db.flush()
+            return join(db, settings, mail, TicketRow(ticket.id, Status.open, ticket.contact_id, None), by=match.by,
+                        context=ctx)
+        return new_ticket(db, settings, mail, follow_up_of=ticket.id, context=ctx)
     flood = _flood_ticket(sql, settings, mail.sender) if mail.sender else None
     if flood is not None and flood > 0:
         mail.meta["flood"] = True
-        ticket = db.get(Ticket, flood)
+        ticket = ctx.ticket(flood)
         assert ticket is not None
-        return join(db, settings, mail, ticket, by="flood")
-    return new_ticket(db, settings, mail, throttled=flood is not None)
+        return join(db, settings, mail, ticket, by="flood", context=ctx)
+    return new_ticket(db, settings, mail, throttled=flood is not None, context=ctx)
 
 
 def deliver_unreadable(db: Session, settings: Settings, mailbox_id: int, raw_id: int, raw: bytes,
-                       parsed: ParsedEmail, error: Exception) -> Outcome:
+                       parsed: ParsedEmail, error: Exception, *, context: IntakeContext | None = None) -> Outcome:
     """Last resort when the normal path failed: a ticket with the original attached and a visible note."""
-    sql = Raw(db)
-    mailbox = db.get(Mailbox, mailbox_id)
-    assert mailbox is not None
+    ctx = context_of(db, context)
+    sql = ctx.sql
+    mailbox = ctx.mailbox(mailbox_id)
     mail = Incoming(mailbox, raw_id, raw, parsed)
     note = f"This email could not be processed ({type(error).__name__}); the original message is attached."
     data = TicketCreate(

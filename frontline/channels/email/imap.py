@@ -14,8 +14,8 @@ import imaplib
 import logging
 from dataclasses import dataclass, field
 
-from frontline.channels.email.intake import DATABASE_ERRORS, process_pending, process_raw, store_raw
-from frontline.channels.email.models import Mailbox
+from frontline.channels.email.intake import BATCH_BYTES, BATCH_SIZE, process_pending, process_stored, store_many
+from frontline.channels.email.models import Mailbox, RawStatus
 from frontline.channels.email.service import get_mailbox, list_mailboxes
 from frontline.channels.email.smtp import tls_context
 from frontline.kit.db import Database
@@ -95,25 +95,18 @@ def _done(client: imaplib.IMAP4, account: ImapAccount, uid: bytes) -> None:
     client.uid("STORE", number, "+FLAGS.SILENT", "(\\Seen)")
 
 
-def _one(database: Database, settings: Settings, client: imaplib.IMAP4, account: ImapAccount, uid: bytes,
-         report: PollReport) -> None:
-    raw = _fetch(client, uid)
-    report.fetched += 1
-    if raw is None:
-        report.failed += 1
-        report.errors.append(f"UID {uid.decode()}: could not fetch")
-        return
-    stored = store_raw(database, account.mailbox_id, raw, source="imap")  # a database error ends the batch
-    if stored.duplicate:
-        report.duplicates += 1
-    else:
-        report.stored += 1
-    if stored.status == "received":
-        try:
-            process_raw(database, settings, stored.raw_id, duplicate=stored.duplicate)
-        except DATABASE_ERRORS as error:  # stored; process_pending finishes it on the next poll
-            report.errors.append(f"UID {uid.decode()}: stored, processing deferred ({type(error).__name__})")
-    _done(client, account, uid)
+def _batch(database: Database, settings: Settings, client: imaplib.IMAP4, account: ImapAccount,
+           fetched: list[tuple[bytes, bytes]], report: PollReport) -> None:
+    """Store the fetched messages (one commit), process them (one commit), then flag each one handled."""
+    raws = [raw for _, raw in fetched]
+    stored = store_many(database, account.mailbox_id, raws, source="imap")  # a database error ends the poll
+    report.duplicates += sum(1 for s in stored if s.duplicate)
+    report.stored += sum(1 for s in stored if not s.duplicate)
+    for (uid, _), result in zip(fetched, process_stored(database, settings, stored, raws), strict=True):
+        if result.status == RawStatus.received:  # stored; process_pending finishes it on the next poll
+            report.errors.append(f"UID {uid.decode()}: stored, processing deferred")
+    for uid, _ in fetched:
+        _done(client, account, uid)
 
 
 def poll_account(database: Database, settings: Settings, account: ImapAccount, *,
@@ -126,8 +119,20 @@ def poll_account(database: Database, settings: Settings, account: ImapAccount, *
             raise imaplib.IMAP4.error(f"cannot open folder {account.folder!r}")
         _, data = client.uid("SEARCH", "UNSEEN")
         uids = (data[0] or b"").split()[: limit or settings.email_imap_batch]
+        fetched: list[tuple[bytes, bytes]] = []
         for uid in uids:
-            _one(database, settings, client, account, uid, report)
+            raw = _fetch(client, uid)
+            report.fetched += 1
+            if raw is None:
+                report.failed += 1
+                report.errors.append(f"UID {uid.decode()}: could not fetch")
+                continue
+            fetched.append((uid, raw))
+            if len(fetched) >= BATCH_SIZE or sum(len(r) for _, r in fetched) >= BATCH_BYTES:
+                _batch(database, settings, client, account, fetched, report)
+                fetched = []
+        if fetched:
+            _batch(database, settings, client, account, fetched, report)
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()

@@ -18,11 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontline.channels.email import compose_reply
-from frontline.channels.email.models import Mailbox
+from frontline.channels.email.context import IntakeContext, MailboxConfig, context_of
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.smtp import PermanentFailure, TemporaryFailure, send
 from frontline.channels.email.thread_match import base_address, new_message_id
-from frontline.contacts.models import Contact
 from frontline.kit.db import Database, utcnow
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
@@ -69,28 +68,28 @@ def _recent_acks(sql: Raw, settings: Settings, address: str) -> int:
     ))
 
 
-def maybe_auto_ack(db: Session, settings: Settings, mailbox: Mailbox, ticket_id: int, parsed: ParsedEmail,
-                   contact_id: int | None) -> bool:
+def maybe_auto_ack(db: Session, settings: Settings, mailbox: MailboxConfig, ticket_id: int, parsed: ParsedEmail,
+                   contact_id: int | None, *, context: IntakeContext | None = None) -> bool:
     """Queue the acknowledgement of a new ticket unless the mail is automatic or the sender had enough."""
     if not mailbox.auto_ack or parsed.auto.is_auto or parsed.auto.is_noreply_sender:
         return False
     to = (parsed.reply_to[0][1] if parsed.reply_to else parsed.from_address).strip().lower()
-    sql = Raw(db)
-    own = {base_address(str(r[0])) for r in sql.rows("SELECT address FROM mailbox")}
-    if "@" not in to or base_address(to) in own:
+    ctx = context_of(db, context)
+    sql = ctx.sql
+    if "@" not in to or base_address(to) in ctx.own_addresses():
         return False
     if _recent_acks(sql, settings, to) >= settings.email_auto_reply_limit:
-        history.record(db, ticket_id, "auto_ack_skipped", None, data={"to": to, "reason": "rate limit"})
+        ctx.event(ticket_id, "auto_ack_skipped", {"to": to, "reason": "rate limit"})
         return False
-    contact = db.get(Contact, contact_id) if contact_id is not None else None
-    language = language_of(contact.language if contact else None, parsed)
+    contact = sql.one("SELECT name, language FROM contact WHERE id = :c", {"c": contact_id}) if contact_id else None
+    language = language_of(contact[1] if contact else None, parsed)
     number = f"{settings.ticket_prefix}-{ticket_id}"
-    values = {"number": number, "name": (contact.name if contact else "") or parsed.from_[0] or to,
+    values = {"number": number, "name": (contact[0] if contact else "") or parsed.from_[0] or to,
               "subject": parsed.subject}
-    subject = render(getattr(mailbox, f"auto_ack_subject_{language}"), **values)
+    subject = render(mailbox.template("subject", language), **values)
     if f"[{number}]" not in subject:
         subject = f"{subject} [{number}]"
-    body = render(getattr(mailbox, f"auto_ack_body_{language}"), **values)
+    body = render(mailbox.template("body", language), **values)
     now = sql.time(utcnow())
     sql.run(
         "INSERT INTO email_outbound (kind, ticket_id, mailbox_id, header_message_id, to_address, subject, body_text,"
@@ -99,7 +98,7 @@ def maybe_auto_ack(db: Session, settings: Settings, mailbox: Mailbox, ticket_id:
         {"t": ticket_id, "m": mailbox.id, "h": new_message_id(settings, ticket_id), "to": to, "s": subject,
          "b": body, "now": now},
     )
-    history.record(db, ticket_id, "auto_ack", None, data={"to": to, "language": language})
+    ctx.event(ticket_id, "auto_ack", {"to": to, "language": language})
     return True
 
 

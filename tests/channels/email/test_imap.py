@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from frontline.channels.email import conversation
 from frontline.channels.email import imap as imap_module
 from frontline.channels.email.imap import poll_all, poll_mailbox
 from frontline.channels.email.models import Mailbox, RawEmail
@@ -94,28 +95,37 @@ def test_broken_message_never_stops_the_batch(database: Database, email_settings
     assert sorted(statuses) == ["new_ticket"] * 3 and _count(database, Ticket) == 3
 
 
-@pytest.mark.parametrize("crash_in", ["process_raw", "_done"])
+@pytest.mark.parametrize(("module", "crash_in", "nth"), [
+    (imap_module, "process_stored", 2),  # the second batch is stored, the process dies before processing it
+    (conversation, "deliver", 3),  # inside the first batch's transaction, after two messages were delivered
+    (conversation, "deliver", 6),  # inside the second batch's transaction
+    (imap_module, "_done", 3),  # the first batch is committed, two of its messages flagged seen
+], ids=["before-processing", "mid-first-batch", "mid-second-batch", "before-flagging"])
 def test_crash_mid_batch_then_restart_loses_and_duplicates_nothing(
         database: Database, email_settings: Settings, mailbox: Mailbox, imap: Dovecot,
-        monkeypatch: pytest.MonkeyPatch, crash_in: str) -> None:
-    """The process dies after the 3rd message is stored: before processing it, or before flagging it seen."""
+        monkeypatch: pytest.MonkeyPatch, module: Any, crash_in: str, nth: int) -> None:
+    """The process dies somewhere in a poll of 6 messages in batches of 4; the next poll finishes the work."""
     use_imap(database, mailbox, imap)
+    monkeypatch.setattr(imap_module, "BATCH_SIZE", 4)
     imap.append(*[make_mail(sender=f"c{i}@client.example", subject=f"Batch {i}") for i in range(6)])
-    real = getattr(imap_module, crash_in)
+    real = getattr(module, crash_in)
     calls = {"n": 0}
 
-    def dies_on_third(*args: Any, **kwargs: Any) -> Any:
+    def dies(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == nth:
             raise KeyboardInterrupt("killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(imap_module, crash_in, dies_on_third)
+    monkeypatch.setattr(module, crash_in, dies)
     with pytest.raises(KeyboardInterrupt):
         poll_mailbox(database, email_settings, "support")
-    monkeypatch.setattr(imap_module, crash_in, real)
+    monkeypatch.setattr(module, crash_in, real)
     poll_all(database, email_settings)
     assert _count(database, Ticket) == 6 and _count(database, RawEmail) == 6
+    with database.session(write=False) as db:
+        assert sorted(db.scalars(select(Ticket.subject))) == [f"Batch {i}" for i in range(6)]
+        assert set(db.scalars(select(RawEmail.status))) == {"new_ticket"}
     assert all(seen for _, seen in imap.messages())
 
 
