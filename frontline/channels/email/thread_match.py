@@ -134,13 +134,9 @@ def sender_is_known(raw: Raw, ticket_id: int, contact_id: int | None, address: s
     address = address.strip().lower()
     if not address:
         return False
-    if contact_id is not None and raw.one(
-        "SELECT 1 FROM contact_identity WHERE contact_id = :c AND kind = 'email' AND value = :v",
-        {"c": contact_id, "v": address},
-    ):
-        return True
-    if raw.one("SELECT 1 FROM ticket_cc WHERE ticket_id = :t AND address = :a", {"t": ticket_id, "a": address}):
-        return True
-    return raw.one(
-        "SELECT 1 FROM email_ticket WHERE ticket_id = :t AND customer_address = :a", {"t": ticket_id, "a": address}
-    ) is not None
+    return bool(raw.value(  # one round trip for the three places an address can be known from
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM contact_identity WHERE contact_id = :c AND kind = 'email'"
+        " AND value = :a) OR EXISTS (SELECT 1 FROM ticket_cc WHERE ticket_id = :t AND address = :a)"
+        " OR EXISTS (SELECT 1 FROM email_ticket WHERE ticket_id = :t AND customer_address = :a) THEN 1 ELSE 0 END",
+        {"c": contact_id, "t": ticket_id, "a": address},
+    ))
