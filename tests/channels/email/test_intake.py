@@ -8,14 +8,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from frontline.channels.email import conversation
+from frontline.channels.email import conversation, intake
 from frontline.channels.email.intake import dedup_key, ingest, process_pending, store_raw
 from frontline.channels.email.models import Mailbox, RawEmail, TicketCc
 from frontline.contacts.models import ContactIdentity
 from frontline.kit.db import Database
 from frontline.kit.settings import Settings
-from frontline.tickets.models import Attachment, Message, Ticket
+from frontline.tickets import hooks
+from frontline.tickets.models import Attachment, Message, Ticket, TicketEvent
 from frontline.tickets.storage import blob_path
 from tests.channels.email.conftest import make_mail
 
@@ -157,3 +159,102 @@ def test_attachments_are_stored_and_oversize_ones_noted(database: Database, emai
         notes = db.scalars(select(Message.body_text).where(Message.kind == "note")).all()
     assert [(a.filename, a.size) for a in stored] == [("отчёт.pdf", 10)]
     assert len(notes) == 1 and "huge.zip" in notes[0] and "size limit" in notes[0]
+
+
+def test_batches_are_cut_by_count_and_by_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake, "BATCH_SIZE", 3)
+    monkeypatch.setattr(intake, "BATCH_BYTES", 100)
+    assert list(intake.batches([1] * 7)) == [(0, 3), (3, 6), (6, 7)]
+    assert list(intake.batches([60, 60, 30, 10, 500, 1])) == [(0, 1), (1, 4), (4, 5), (5, 6)]
+    assert list(intake.batches([])) == []
+
+
+def test_batch_stores_dedups_threads_and_keeps_order(database: Database, email_settings: Settings,
+                                                     mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one batch: a reply to a message of the same batch joins its ticket, a message twice is one."""
+    monkeypatch.setattr(intake, "BATCH_SIZE", 4)
+    first = make_mail(subject="Broken printer", message_id="<b-1@client.example>")
+    reply = make_mail(subject="Re: Broken printer", in_reply_to="<b-1@client.example>", body="Still broken.")
+    other = make_mail(sender="olga@client.example", subject="Invoice")
+    raws = [first, reply, first, other, make_mail(subject="Sixth"), reply]
+    results = intake.ingest_batch(database, email_settings, mailbox.id, raws, source="test")
+    assert [(r.status, r.duplicate) for r in results] == [
+        ("new_ticket", False), ("joined", False), ("new_ticket", True), ("new_ticket", False),
+        ("new_ticket", False), ("joined", True)]
+    assert results[1].ticket_id == results[0].ticket_id == results[2].ticket_id == results[5].ticket_id
+    assert results[2].raw_id == results[0].raw_id and results[5].message_id == results[1].message_id
+    assert _count(database, RawEmail) == 4 and _count(database, Ticket) == 3 and _count(database, Message) == 4
+    with database.session(write=False) as db:
+        statuses = db.scalars(select(RawEmail.status).order_by(RawEmail.id)).all()
+    assert list(statuses) == ["new_ticket", "joined", "new_ticket", "new_ticket"]
+
+
+def test_a_message_that_breaks_delivery_does_not_disturb_its_batch(
+        database: Database, email_settings: Settings, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = conversation.deliver
+
+    def breaks_on_bad(db: Any, settings: Any, mailbox_id: int, raw_id: int, raw: bytes, parsed: Any,
+                      **kwargs: Any) -> Any:
+        outcome = real(db, settings, mailbox_id, raw_id, raw, parsed, **kwargs)  # written, then rolled back
+        if parsed.subject == "Bad":
+            raise RuntimeError("bug in delivery")
+        return outcome
+
+    monkeypatch.setattr(conversation, "deliver", breaks_on_bad)
+    raws = [make_mail(subject="Good 1"), make_mail(subject="Bad"), make_mail(subject="Good 2")]
+    results = intake.ingest_batch(database, email_settings, mailbox.id, raws, source="test")
+    assert [r.status for r in results] == ["new_ticket"] * 3
+    with database.session(write=False) as db:
+        subjects = db.scalars(select(Ticket.subject).order_by(Ticket.id)).all()
+        bad = db.get(Message, results[1].message_id)
+        assert bad is not None and bad.meta == {"email": {"raw_id": results[1].raw_id, "unreadable": True,
+                                                          "error": "RuntimeError"}}
+    assert list(subjects) == ["Good 1", "Bad", "Good 2"]  # the rolled-back first attempt left nothing
+    assert _count(database, Message) == 4  # three first messages and the note on the unreadable one
+
+
+def test_database_error_in_a_batch_falls_back_to_one_by_one(
+        database: Database, email_settings: Settings, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = conversation.deliver
+    calls = {"n": 0}
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(conversation, "deliver", fails_once)
+    raws = [make_mail(subject=f"Mail {i}") for i in range(3)]
+    results = intake.ingest_batch(database, email_settings, mailbox.id, raws, source="test")
+    assert [r.status for r in results] == ["new_ticket"] * 3 and calls["n"] == 5  # 2 in the batch, then 3 alone
+    with database.session(write=False) as db:
+        assert list(db.scalars(select(Ticket.subject).order_by(Ticket.id))) == ["Mail 0", "Mail 1", "Mail 2"]
+    assert _count(database, Message) == 3
+
+
+def test_listeners_run_for_every_message_of_a_batch_and_see_fresh_rows(
+        database: Database, email_settings: Settings, mailbox: Mailbox) -> None:
+    """The plain-SQL join path emits `customer_message` like the ticket service; between messages of a batch
+    the session is emptied, so a listener reading the ticket through the ORM sees the latest state."""
+    seen: list[tuple[str, int, int | None, int]] = []
+
+    def listener(db: Any, event: hooks.TicketEvent) -> None:
+        ticket = db.get(Ticket, event.ticket_id)
+        count = db.scalar(select(func.count()).select_from(Message).where(Message.ticket_id == event.ticket_id))
+        seen.append((event.kind, ticket.id, event.message_id, int(count or 0)))
+
+    hooks.listen("created", "test", listener)
+    hooks.listen("customer_message", "test", listener)
+    first = make_mail(subject="Hello", message_id="<l-1@client.example>")
+    replies = [make_mail(subject="Re: Hello", in_reply_to="<l-1@client.example>", body=f"Reply {i}")
+               for i in range(2)]
+    results = intake.ingest_batch(database, email_settings, mailbox.id, [first, *replies], source="test")
+    ticket_id = results[0].ticket_id
+    assert ticket_id is not None
+    assert seen == [("created", ticket_id, results[0].message_id, 1),
+                    ("customer_message", ticket_id, results[1].message_id, 2),
+                    ("customer_message", ticket_id, results[2].message_id, 3)]
+    with database.session(write=False) as db:
+        events = db.scalars(select(TicketEvent.kind).where(TicketEvent.ticket_id == ticket_id)).all()
+    assert events.count("message") == 2
