@@ -1,10 +1,11 @@
-"""IMAP polling: fetch unseen mail, store it, and only then mark it seen (or move it).
+"""IMAP polling: fetch unseen mail, store it, process it, and only then mark it seen (or move it).
 
-The order is the whole point. A message is flagged only after its raw bytes are committed, so a
-crash mid-batch leaves it unseen and the next poll fetches it again; the intake's dedup turns that
-second fetch into a no-op, and `process_pending` finishes anything stored but not yet processed.
-Nothing is lost, nothing is duplicated. A message that breaks the parser is kept as an unreadable
-ticket (see intake) and never stops the batch.
+The order is the whole point. Mail is fetched in batches (intake.BATCH_SIZE); a batch is stored in one
+commit and processed in a second one, and its messages are flagged only after that. A crash anywhere
+leaves the unflagged mail unseen: the next poll fetches it again, the intake's dedup turns that second
+fetch into a no-op, and `process_pending` finishes anything stored but not yet processed. Nothing is
+lost, nothing is duplicated. A message that breaks the parser is kept as an unreadable ticket (see
+intake) and never stops the batch.
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ IMAP poller may flag it seen and the mail-gate may tell the MTA "delivered". If 
 before `process_raw` commits, the row stays `received` and is finished by the next delivery of the
 same message (dedup finds it) or by `process_pending`. The (mailbox, dedup key) unique constraint
 makes redelivery, concurrent delivery included, harmless.
+
+Batches (`ingest_batch`, the IMAP poller) keep the same two steps with one transaction each for many
+messages: `store_many` commits the whole batch before anything is parsed, `process_batch` delivers each
+message in its own savepoint and commits once. Per message, the two commits and the ORM work around
+them cost more than parsing; per batch they nearly vanish (docs/email-channel.md, Benchmark).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ DATABASE_ERRORS = (DBAPIError, sqlite3.Error, psycopg.Error)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MESSAGE_ID = re.compile(rb"^message-id[ \t]*:[ \t]*((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.M)
 _ANGLE = re.compile(rb"<[^<>\s]{1,250}>")
-# zlib level 1: a third faster than the default 6 on mail, and within 2 % of its size (benchmarks/email_ingest.py)
+# zlib level 1: a fifth faster than the default 6 on the benchmark's mail, and 2 % larger
 COMPRESS_LEVEL = 1
 # messages per write transaction in `ingest_batch` and the IMAP poller, and at most this many bytes of them
 BATCH_SIZE = 50
