@@ -6,7 +6,10 @@ A supervisor reaches the planner from the workspace menu and sees the forecast c
 scheduled staff, the schedule grid, a what-if result and the exports; an agent sees their own shifts
 and cannot open a team's plan. Screenshots go to <artifacts>/planner-<language>/.
 
-SQLite only, like the other browser tests: the same pages run on PostgreSQL in test_planner_pages.py.
+SQLite only, like the other browser tests: the same pages run on PostgreSQL in
+tests/workforce/test_planner_pages.py. It lives here, next to the other browser tests, so that the whole
+run shares tests/web/conftest.py's one Playwright session (a second sync Playwright in the same
+process fails).
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from frontline.workforce import service
 from frontline.workforce.contracts import contracts_of
 from frontline.workforce.demo_plan import publish_demo_plans
 from tests.factories import PASSWORD, Agent, make_agent
-from tests.web.conftest import chromium  # noqa: F401  (fixture)
 from tests.workforce.planner_helpers import add_arrivals
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -90,7 +92,7 @@ def _numbers(points: str) -> list[float]:
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_supervisor_plans_in_the_browser(  # type: ignore[no-untyped-def]
-    chromium, live_url, database, planned_desk, artifacts_dir, language, tmp_path  # noqa: F811
+    chromium, live_url, database, planned_desk, artifacts_dir, language
 ) -> None:
     desk, schedule_id, plan = planned_desk
     text = TEXT[language]
@@ -175,7 +177,7 @@ def test_supervisor_plans_in_the_browser(  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_agent_sees_own_shifts_and_not_the_planner(  # type: ignore[no-untyped-def]
-    chromium, live_url, database, planned_desk, artifacts_dir, language  # noqa: F811
+    chromium, live_url, database, planned_desk, artifacts_dir, language
 ) -> None:
     desk, _schedule_id, plan = planned_desk
     text = TEXT[language]
