@@ -218,7 +218,7 @@ def test_code_login_pages_in_russian(client, database, desk, outbound_mailbox, s
     assert "Введите код" in page.text
     assert "Код для входа" in _subject(capture.messages[-1].message)
     received = _submit(client, email="ivan@client.example")
-    assert "Мы также отправили номер и эту ссылку на ivan@client.example" in received
+    assert "Мы также отправляем номер и эту ссылку на ivan@client.example" in received
     confirmation = capture.messages[-1].message
     assert _subject(confirmation).startswith("Ваше обращение получено")
     assert "по личной ссылке" in text_of(confirmation)
