@@ -279,3 +279,25 @@ def test_users_and_teams_bad_input_is_explained_not_500(browser_for, desk) -> No
     assert duplicate.status_code == 409
     assert admin.post("/ui/admin/teams", {"name": "First line"}).status_code == 409
     assert admin.post("/ui/admin/tokens", {"name": ""}).status_code == 422
+
+
+def test_admin_edits_role_line_and_teams_of_a_user(browser_for, desk, database) -> None:  # type: ignore[no-untyped-def]
+    from frontline.accounts.service import team_ids_of
+
+    admin = browser_for(desk.admin)
+    user_id = desk.agent1.user.id
+    page = admin.get("/ui/admin").text
+    assert f'id="user-form-{user_id}"' in page
+    moved = admin.post(f"/ui/admin/users/{user_id}", {"role": "supervisor", "line": "L2",
+                                                      "team_ids": [str(desk.l2.id)]})
+    assert moved.status_code == 303
+    with database.session() as db:
+        user = db.get(User, user_id)
+        assert (user.role, user.line, team_ids_of(db, [user_id])[user_id]) == ("supervisor", "L2", [desk.l2.id])
+    l2_section = admin.get("/ui/admin/lines").text.split('id="line-L2"')[1].split("</section>")[0]
+    assert f'<span class="tag">{desk.agent1.user.name}</span>' in l2_section
+    assert admin.post(f"/ui/admin/users/{user_id}", {"role": "king"}).status_code == 422
+    assert admin.post(f"/ui/admin/users/{user_id}", {"role": "agent", "team_ids": ["999999"]}).status_code == 422
+    itself = admin.post(f"/ui/admin/users/{desk.admin.user.id}", {"role": "agent"})
+    assert itself.status_code == 422 and "your own administrator role" in itself.text
+    assert admin.post("/ui/admin/users/999999", {"role": "agent"}).status_code == 404

@@ -70,6 +70,19 @@ def add_user(db: DB, agent: Agent, email: Annotated[str, Form()], name: Annotate
     return RedirectResponse("/ui/admin", status_code=303)
 
 
+@router.post("/users/{user_id}")
+def edit_user(user_id: int, db: DB, agent: Agent, role: Annotated[str, Form()] = "",
+              line: Annotated[str, Form()] = "", team_ids: Annotated[list[int] | None, Form()] = None) -> Response:
+    """Role, line and teams of an existing user (an administrator cannot take their own admin role away)."""
+    agent.principal.require_admin()
+    user = get_user(db, user_id)
+    if user.id == agent.id and role and role != Role.admin:
+        raise InvalidInput(_("You cannot take away your own administrator role."))
+    data = _validated(UserUpdate, {"role": role or user.role, "line": line or None, "team_ids": team_ids or []})
+    update_user(db, user, data, actor_id=agent.id)
+    return RedirectResponse("/ui/admin", status_code=303)
+
+
 @router.post("/users/{user_id}/active")
 def toggle_user(user_id: int, db: DB, agent: Agent) -> Response:
     agent.principal.require_admin()
