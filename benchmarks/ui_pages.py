@@ -1,31 +1,48 @@
-"""Server time of the web UI's heaviest pages: a queue at 1,000,000 tickets and a ticket with 200 messages.
+"""Server time of the web UI's heaviest pages: queues at 1,000,000 tickets and a ticket with 200 messages.
 
-Run by hand: `.venv/bin/python benchmarks/ui_pages.py [--db sqlite,postgresql] [--tickets 1000000]`.
+Run by hand: `.venv/bin/python benchmarks/ui_pages.py [--db sqlite,postgresql] [--tickets 1000000]
+[--keep DIR] [--profile PAGE]`.
 Target: p95 <= 50 ms per page. Each request goes through the whole ASGI app in process (routing, session
 check, queries, Jinja rendering, security headers), without a network hop, so the figure is server time.
-Tickets are bulk-loaded with the generator of benchmarks/queue_view.py (same distribution).
+Tickets are bulk-loaded with the generator of benchmarks/queue_view.py (same distribution); every
+unsolved, not pending ticket also gets SLA clocks (policy, due times from 1 day overdue to 2 days ahead,
+so queues show breached, at-risk and healthy rows), teams and their tickets sit on lines L1-L3 (4/2/2 teams),
+and the long ticket runs on a business-hours calendar.
+
+Columns: p50/p95/p99 of server time, and CPU ms: process CPU time (user + system) over the timed
+requests divided by their number, which counts the in-process test client too (about 0.3 ms a request).
+`--keep DIR` keeps the SQLite database in DIR and reuses it on the next run (no reload);
+`--profile PATH` prints a pyinstrument profile of 50 requests to one page instead of timing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
 import numpy as np
+import psycopg
 from _common import database
 from fastapi.testclient import TestClient
-from queue_view import create_desk, load_postgresql, load_sqlite
+from queue_view import Desk, create_desk, load_postgresql, load_sqlite
 from sqlalchemy import select
 
 from frontline.accounts.auth import issue_token
-from frontline.accounts.models import TeamMember, TokenKind, User
+from frontline.accounts.models import Team, TeamMember, TokenKind, User
+from frontline.accounts.principal import Principal
 from frontline.api.app import create_app
 from frontline.kit.db import get_database
+from frontline.kit.migrate import upgrade
 from frontline.kit.settings import Settings
+from frontline.sla.models import Calendar, Policy
 from frontline.tickets.access import access_ticket
 from frontline.tickets.create import create_ticket
 from frontline.tickets.messages import add_agent_message, add_customer_message
@@ -41,10 +58,63 @@ def session_cookie(url: str, user_id: int) -> str:
         return issue_token(db, user, name="bench", kind=TokenKind.session)[1]
 
 
+def sla_setup(url: str) -> int:
+    """A business-hours calendar and a policy every new ticket matches; returns the policy id."""
+    with get_database(url).session() as db:
+        calendar = Calendar(name="Office", timezone="Europe/Berlin", weekly_hours={"mon-fri": "09:00-18:00"})
+        db.add(calendar)
+        db.flush()
+        policy = Policy(name="Standard", position=1, first_response_minutes=240, next_response_minutes=480,
+                        resolution_minutes=2400, calendar_id=calendar.id, warn_before_minutes=60)
+        db.add(policy)
+        db.flush()
+        return policy.id
+
+
+def sla_rows_sql(postgres: bool, policy_id: int, now: datetime) -> str:
+    """SLA clocks for the generated unsolved tickets: due from 24 h overdue to 48 h ahead of `now`."""
+    offset = "((t.id * 2246822519) % 259200) - 86400"
+    epoch = int(now.timestamp())
+    if postgres:
+        due = f"to_timestamp({epoch} + {offset})"
+        pauses = "'[]'::jsonb"
+    else:
+        due = f"(datetime({epoch} + {offset}, 'unixepoch') || '.000000')"
+        pauses = "'[]'"
+    return (f"INSERT INTO ticket_sla (ticket_id, policy_id, started_at, pauses, first_response_due, resolution_due, "
+            f"next_due) SELECT t.id, {policy_id}, t.created_at, {pauses}, {due}, {due}, {due} FROM ticket t "
+            f"WHERE t.status IN ('new', 'open', 'on_hold') AND NOT EXISTS "
+            f"(SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id)")
+
+
+def lines_sql(first_team_id: int) -> list[str]:
+    """Teams 0-3 work on L1, 4-5 on L2, 6-7 on L3; their tickets sit on the team's line."""
+    case = (f"CASE WHEN {{col}} < {first_team_id + 4} THEN 'L1' WHEN {{col}} < {first_team_id + 6} THEN 'L2' "
+            f"ELSE 'L3' END")
+    return [f"UPDATE team SET line = {case.format(col='id')}",
+            f"UPDATE ticket SET line = {case.format(col='team_id')}"]
+
+
+def load_sla_and_lines(url: str, policy_id: int, first_team_id: int) -> None:
+    statements = [*lines_sql(first_team_id), sla_rows_sql(url.startswith("postgresql"), policy_id, datetime.now(UTC))]
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None)
+        conn.execute("PRAGMA synchronous=OFF")
+        for sql in statements:
+            conn.execute(sql)
+        conn.execute("ANALYZE")
+        conn.close()
+    else:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as pg:
+            pg.execute("SET session_replication_role = replica")
+            for sql in statements:
+                pg.execute(sql)
+            pg.execute("VACUUM ANALYZE ticket")
+            pg.execute("VACUUM ANALYZE ticket_sla")
+
+
 def long_ticket(url: str, team_id: int, agent_id: int, messages: int) -> int:
     """A ticket whose conversation has `messages` entries (customer, reply and note, in turn)."""
-    from frontline.accounts.principal import Principal
-
     agent = Principal(user_id=agent_id, role="agent", team_ids=frozenset({team_id}))
     with get_database(url).session() as db:
         new = create_ticket(db, agent, TicketCreate.model_validate({
@@ -76,44 +146,120 @@ class ServerClock:
             self.samples.append((time.perf_counter() - started) * 1000)
 
 
-def timed(client: TestClient, clock: ServerClock, path: str) -> list[float]:
+def timed(client: TestClient, clock: ServerClock, path: str) -> tuple[list[float], float] | None:
+    """Server milliseconds of each request, and process CPU milliseconds per request (None: no such page)."""
+    if client.get(path).status_code == 404:
+        return None
     for _ in range(5):
         assert client.get(path).status_code == 200, path
     clock.samples.clear()
+    cpu = time.process_time()
     for _ in range(REPETITIONS):
         assert client.get(path).status_code == 200
-    return list(clock.samples)
+    return list(clock.samples), (time.process_time() - cpu) * 1000 / REPETITIONS
 
 
-def report(kind: str, label: str, samples: list[float]) -> None:
+def report(kind: str, label: str, measured: tuple[list[float], float] | None) -> None:
+    if measured is None:
+        print(f"{kind:<11} {label:<44} (page not found)", flush=True)
+        return
+    samples, cpu = measured
     p50, p95, p99 = np.percentile(samples, [50, 95, 99])
     flag = "" if p95 <= 50 else "  > 50 ms"
-    print(f"{kind:<11} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f}{flag}", flush=True)
+    print(f"{kind:<11} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu:>7.2f}{flag}", flush=True)
 
 
-def run(kind: str, tickets: int) -> None:
-    with database(kind) as url, TemporaryDirectory() as tmp:
-        desk = create_desk(get_database(url))
-        with get_database(url).session() as db:  # the measured agent's memberships, as in queue_view's Desk
-            db.add_all([TeamMember(team_id=t, user_id=desk.first_agent_id) for t in desk.agent.team_ids])
-        loader: Callable[..., None] = load_sqlite if kind == "sqlite" else load_postgresql
-        started = time.perf_counter()
-        loader(url, desk, 1, tickets)
-        print(f"{kind}: loaded {tickets:,} tickets in {time.perf_counter() - started:.0f} s", flush=True)
-        ticket_id = long_ticket(url, desk.first_team_id, desk.first_agent_id, 200)
+@contextmanager
+def prepared(kind: str, tickets: int, keep: str | None) -> Iterator[tuple[str, Desk, int]]:
+    """A database holding the desk, `tickets` generated tickets with SLA clocks and the long ticket."""
+    if kind == "sqlite" and keep:
+        os.makedirs(keep, exist_ok=True)
+        path = Path(keep) / f"ui-{tickets}.db"
+        url = f"sqlite:///{path}"
+        marker = Path(f"{path}.ready")
+        if not marker.exists():
+            path.unlink(missing_ok=True)
+            upgrade(url)
+            desk, ticket_id = fill(kind, url, tickets)
+            marker.write_text(f"{desk.first_team_id} {desk.first_agent_id} {ticket_id}")
+        first_team, first_agent, ticket_id = (int(v) for v in marker.read_text().split())
+        desk = Desk(first_team, first_agent, Principal(), Principal())
+        yield url, desk, ticket_id
+        return
+    with database(kind) as url:
+        desk, ticket_id = fill(kind, url, tickets)
+        yield url, desk, ticket_id
+
+
+def fill(kind: str, url: str, tickets: int) -> tuple[Desk, int]:
+    desk = create_desk(get_database(url))
+    with get_database(url).session() as db:  # the measured agent's memberships, as in queue_view's Desk
+        db.add_all([TeamMember(team_id=t, user_id=desk.first_agent_id) for t in desk.agent.team_ids])
+    loader: Callable[..., None] = load_sqlite if kind == "sqlite" else load_postgresql
+    started = time.perf_counter()
+    loader(url, desk, 1, tickets)
+    policy_id = sla_setup(url)
+    load_sla_and_lines(url, policy_id, desk.first_team_id)
+    print(f"{kind}: loaded {tickets:,} tickets in {time.perf_counter() - started:.0f} s", flush=True)
+    create_app(Settings(database_url=url, jobs_in_process=False, log_json=False))  # installs the SLA listeners
+    return desk, long_ticket(url, desk.first_team_id, desk.first_agent_id, 200)
+
+
+async def _inline(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return func(*args, **kwargs)
+
+
+def profile(client: TestClient, clock: ServerClock, path: str) -> None:
+    """A pyinstrument profile (`pip install pyinstrument`) of 50 requests. Sync endpoints and dependencies
+    run inline on the event loop for it, so the one profiled thread sees the page's own work."""
+    import fastapi.dependencies.utils
+    import fastapi.routing
+    from pyinstrument import Profiler
+
+    fastapi.routing.run_in_threadpool = _inline  # type: ignore[assignment]
+    fastapi.dependencies.utils.run_in_threadpool = _inline  # type: ignore[assignment]
+    for _ in range(5):
+        client.get(path)
+    profiler = Profiler(interval=0.0005)
+    app = clock.app
+
+    async def profiled(scope: Any, receive: Any, send: Any) -> None:
+        profiler.start()
+        try:
+            await app(scope, receive, send)
+        finally:
+            profiler.stop()
+
+    clock.app = profiled
+    for _ in range(50):
+        client.get(path)
+    clock.app = app
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def run(kind: str, tickets: int, keep: str | None, profile_path: str | None) -> None:
+    with prepared(kind, tickets, keep) as (url, desk, ticket_id), TemporaryDirectory() as tmp:
         with get_database(url).session() as db:
             supervisor_id = db.scalar(select(User.id).where(User.role == "supervisor"))
+            assert db.scalar(select(Team.id).where(Team.id == desk.first_team_id)) is not None
         settings = Settings(database_url=url, data_dir=Path(tmp), jobs_in_process=False, log_json=False)
         clock = ServerClock(create_app(settings))
         with TestClient(clock) as client:
             client.cookies.set("fl_session", session_cookie(url, desk.first_agent_id))
+            if profile_path:
+                profile(client, clock, profile_path.replace("{ticket}", str(ticket_id)))
+                return
             report(kind, "ticket page, 200 messages", timed(client, clock, f"/ui/tickets/{ticket_id}"))
             report(kind, "queue: team unassigned (agent)", timed(client, clock, "/ui/queues/unassigned"))
             report(kind, "queue: all open, by priority (agent)", timed(client, clock, "/ui/queues/all?status=open"))
-            report(kind, "sidebar counts (7 capped counts, agent)", timed(client, clock, "/ui/counts"))
+            report(kind, "queue: L1 by SLA due (agent)", timed(client, clock, "/ui/queues/l1?sort=due"))
+            report(kind, "queue: SLA at risk (agent)", timed(client, clock, "/ui/queues/sla"))
+            report(kind, "sidebar counts (capped counts, agent)", timed(client, clock, "/ui/counts"))
             client.cookies.set("fl_session", session_cookie(url, supervisor_id or 0))
             report(kind, "queue: all open, priority (supervisor)", timed(client, clock, "/ui/queues/all?status=open"))
             report(kind, "queue: all, newest first (supervisor)", timed(client, clock, "/ui/queues/all?sort=-created"))
+            report(kind, "queue: SLA at risk (supervisor)", timed(client, clock, "/ui/queues/sla"))
+            report(kind, "sidebar counts (supervisor)", timed(client, clock, "/ui/counts"))
         get_database(url).dispose()
 
 
@@ -121,10 +267,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--keep", help="keep (and reuse) the SQLite database in this folder")
+    parser.add_argument("--profile", help="profile this page instead of timing ({ticket}: the long ticket)")
     args = parser.parse_args()
-    print(f"{'database':<11} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    print(f"{'database':<11} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms':>7}")
     for kind in args.db.split(","):
-        run(kind, args.tickets)
+        run(kind, args.tickets, args.keep, args.profile)
 
 
 if __name__ == "__main__":

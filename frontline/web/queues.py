@@ -1,24 +1,45 @@
-"""The agent's queues: built-in views, saved views, their filters and capped live counts."""
+"""The agent's queues: built-in views, saved views, their filters, rows, SLA state and capped live counts.
+
+Queue pages are the workspace's hottest reads, so rows and counts are plain SQL (`kit.rawsql.Raw`) over
+the same indexes `tickets.query` uses, with the same visibility rule as `tickets.access.visible_clause`:
+an agent sees their teams' tickets and the ones assigned to them; supervisors and administrators see all.
+"""
 
 from __future__ import annotations
 
+import base64
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from threading import Lock
 from typing import Any
 
-from sqlalchemy import func, select
+import orjson
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
+from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, NotFound
-from frontline.tickets.models import Priority, Status, Ticket
-from frontline.tickets.query import TicketFilter, _conditions
-from frontline.web.i18n import N_
+from frontline.kit.rawsql import Raw
+from frontline.tickets.models import Priority, Status
+from frontline.tickets.query import TicketFilter
+from frontline.web import timefmt
+from frontline.web.i18n import N_, _
 from frontline.web.models import SavedView
 
 UNSOLVED = [Status.new, Status.open, Status.pending, Status.on_hold]
 COUNT_CAP = 1000  # "999+" is all a sidebar needs; counting a million rows exactly is not worth it
+COUNT_TTL = 10.0  # seconds a user's sidebar counts are reused (the sidebar polls every 30 s)
 FILTER_KEYS = ("status", "priority", "line", "team_id", "assignee", "tag")
+DEFAULT_WARN_MINUTES = 30  # at-risk window of clocks whose policy is gone (a policy's own default too)
+SORTS = ("priority", "due", "-created", "created", "-updated", "updated")
+SORT_LABELS = {"priority": N_("Priority"), "due": N_("SLA due"), "-created": N_("Newest"),
+               "created": N_("Oldest"), "-updated": N_("Recently updated")}
+METRIC_LABELS = {"first_response": N_("First response"), "next_response": N_("Next response"),
+                 "resolution": N_("Resolution")}
+STATE_LABELS = {"breached": N_("Breached"), "at_risk": N_("At risk"), "ok": N_("On track"),
+                "paused": N_("Paused"), "met": N_("Met"), "idle": N_("Not running")}
 
 
 @dataclass(frozen=True)
@@ -27,6 +48,7 @@ class Queue:
     label: str  # an N_() msgid for built-in queues, the user's text for saved views
     builtin: bool = True
     filters: Mapping[str, Any] = field(default_factory=dict)
+    default_sort: str = "priority"
 
 
 BUILTIN = (
@@ -36,26 +58,36 @@ BUILTIN = (
     Queue("l2", N_("Line L2")),
     Queue("l3", N_("Line L3")),
     Queue("pending", N_("Pending customer")),
+    Queue("sla", N_("SLA at risk"), default_sort="due"),
     Queue("all", N_("All tickets")),
 )
 
 
-def base_filter(key: str, principal: Principal) -> TicketFilter:
+@dataclass
+class QueueFilter(TicketFilter):
+    """A ticket filter plus the queue-only condition 'SLA due within its warning window, or overdue'."""
+
+    sla_at_risk: bool = False
+
+
+def base_filter(key: str, principal: Principal) -> QueueFilter:
     if key == "mine":
-        return TicketFilter(status=list(UNSOLVED), assignee="me")
+        return QueueFilter(status=list(UNSOLVED), assignee="me")
     if key == "unassigned":
         teams = sorted(principal.team_ids)
-        return TicketFilter(status=[Status.new, Status.open, Status.on_hold], assignee="none", team_id=teams)
+        return QueueFilter(status=[Status.new, Status.open, Status.on_hold], assignee="none", team_id=teams)
     if key in ("l1", "l2", "l3"):
-        return TicketFilter(status=list(UNSOLVED), line=[key.upper()])
+        return QueueFilter(status=list(UNSOLVED), line=[key.upper()])
     if key == "pending":
-        return TicketFilter(status=[Status.pending])
+        return QueueFilter(status=[Status.pending])
+    if key == "sla":
+        return QueueFilter(status=list(UNSOLVED), sla_at_risk=True)
     if key == "all":
-        return TicketFilter()
+        return QueueFilter()
     raise NotFound(f"No queue {key}.")
 
 
-def apply_params(f: TicketFilter, params: Mapping[str, Any]) -> TicketFilter:
+def apply_params(f: QueueFilter, params: Mapping[str, Any]) -> QueueFilter:
     """Narrow a queue with the filter form's values (an empty value leaves the queue's own filter)."""
     changes: dict[str, Any] = {}
     for key in FILTER_KEYS:
@@ -70,6 +102,10 @@ def apply_params(f: TicketFilter, params: Mapping[str, Any]) -> TicketFilter:
             if not value.isdigit():
                 raise InvalidInput("team_id must be a number.")
             changes[key] = [int(value)]
+        elif key == "assignee":
+            if value not in ("me", "none") and not value.isdigit():
+                raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
+            changes[key] = value
         elif key in ("status", "priority", "line"):
             changes[key] = [value]
         else:
@@ -77,33 +113,396 @@ def apply_params(f: TicketFilter, params: Mapping[str, Any]) -> TicketFilter:
     return replace(f, **changes)
 
 
-def saved_views(db: Session, user_id: int) -> Sequence[SavedView]:
-    return db.scalars(select(SavedView).where(SavedView.owner_user_id == user_id).order_by(SavedView.name)).all()
+@dataclass(frozen=True, slots=True)
+class ViewRef:
+    id: int
+    name: str
+    filters: str  # the stored JSON text, compared to tell whether cached counts still fit
 
 
-def resolve(db: Session, principal: Principal, key: str) -> tuple[Queue, TicketFilter]:
+def saved_views(db: Session, user_id: int) -> list[ViewRef]:
+    """The agent's saved views, by name."""
+    raw = Raw(db)
+    return [ViewRef(int(i), str(n), orjson.dumps(raw.read_json(f)).decode()) for i, n, f in raw.rows(
+        "SELECT id, name, filters FROM saved_view WHERE owner_user_id = :u ORDER BY name, id", {"u": user_id})]
+
+
+def resolve(db: Session, principal: Principal, key: str) -> tuple[Queue, QueueFilter]:
     """A queue by key ('mine', 'l2', 'view-7') and its ticket filter."""
     if key.startswith("view-") and key[5:].isdigit():
         view = db.get(SavedView, int(key[5:]))
         if view is None or view.owner_user_id != principal.user_id:
             raise NotFound(f"No queue {key}.")
-        return Queue(key, view.name, builtin=False, filters=view.filters), apply_params(TicketFilter(), view.filters)
+        return Queue(key, view.name, builtin=False, filters=view.filters), apply_params(QueueFilter(), view.filters)
     for queue in BUILTIN:
         if queue.key == key:
             return queue, base_filter(key, principal)
     raise NotFound(f"No queue {key}.")
 
 
-def count(db: Session, principal: Principal, f: TicketFilter) -> int:
+def duration(value: timedelta) -> str:
+    """A span of (business) time as hours and minutes, e.g. '26 h 5 min' (rounded up to the minute)."""
+    minutes = -(-int(value.total_seconds()) // 60)
+    hours, minutes = divmod(max(minutes, 0), 60)
+    return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes) if hours else \
+        _("%(minutes)s min", minutes=minutes)
+
+
+def display_context(tz_name: str | None) -> dict[str, Any]:
+    """What templates need to show SLA marks and times: labels, a fast `when` and `duration`."""
+    return {"sla_states": STATE_LABELS, "sla_metrics": METRIC_LABELS, "when": timefmt.formatter(tz_name),
+            "duration": duration}
+
+
+# ---------------------------------------------------------------- SQL
+
+
+class _Where:
+    """WHERE clauses over `ticket t` with named parameters, for both databases."""
+
+    def __init__(self, raw: Raw) -> None:
+        self.raw = raw
+        self.clauses: list[str] = []
+        self.params: dict[str, Any] = {}
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def among(self, column: str, values: Sequence[Any]) -> str:
+        if len(values) == 1:
+            return f"{column} = {self.param(values[0])}"
+        return f"{column} IN ({', '.join(self.param(v) for v in values)})"
+
+    def add(self, clause: str) -> None:
+        self.clauses.append(clause)
+
+    def sql(self, extra: Sequence[str] = ()) -> str:
+        return " AND ".join([*self.clauses, *extra]) or "1 = 1"
+
+
+def warn_windows(raw: Raw) -> dict[int, int]:
+    """Each SLA policy's warning window in minutes."""
+    return {int(i): int(m) for i, m in raw.rows("SELECT id, warn_before_minutes FROM sla_policy")}
+
+
+def _risk_clause(w: _Where, now: datetime, windows: Mapping[int, int]) -> str:
+    """SLA clocks `s` due within their policy's warning window (or overdue). The widest window bounds the
+    range on the due-time index; a CASE narrows it per policy."""
+    widest = max([DEFAULT_WARN_MINUTES, *windows.values()])
+    horizon = w.param(w.raw.time(now + timedelta(minutes=widest)))
+    whens = [(f"s.policy_id = {int(pid)}", m) for pid, m in sorted(windows.items()) if m != widest]
+    if widest != DEFAULT_WARN_MINUTES:
+        whens.insert(0, ("s.policy_id IS NULL", DEFAULT_WARN_MINUTES))
+    if not whens:
+        return f"s.next_due <= {horizon}"
+    cases = " ".join(f"WHEN {cond} THEN {w.param(w.raw.time(now + timedelta(minutes=m)))}" for cond, m in whens)
+    return f"s.next_due <= {horizon} AND s.next_due <= CASE {cases} ELSE {horizon} END"
+
+
+def visibility(raw: Raw, principal: Principal) -> _Where:
+    """The tickets `t` a principal may see: the rule of tickets.access.visible_clause, in plain SQL."""
+    w = _Where(raw)
+    if principal.is_customer:
+        w.add(f"t.id = {w.param(principal.ticket_id or 0)}")
+    elif not principal.sees_all_tickets:
+        mine = f"t.assignee_id = {w.param(principal.user_id)}"
+        w.add(f"({w.among('t.team_id', sorted(principal.team_ids))} OR {mine})" if principal.team_ids else mine)
+    return w
+
+
+def conditions(raw: Raw, f: QueueFilter, principal: Principal, now: datetime,
+               windows: Mapping[int, int] | None = None) -> _Where:
+    """The filter as SQL, visibility included."""
+    w = visibility(raw, principal)
+    w.add("t.merged_into_id IS NULL")
+    if f.status:
+        w.add(w.among("t.status", [str(s) for s in f.status]))
+    if f.priority:
+        w.add(w.among("t.priority", [int(Priority[p]) for p in f.priority]))
+    if f.team_id:
+        w.add(w.among("t.team_id", [int(t) for t in f.team_id]))
+    if f.line:
+        w.add(w.among("t.line", list(f.line)))
+    if f.assignee is not None:
+        if f.assignee == "none":
+            w.add("t.assignee_id IS NULL")
+        elif f.assignee == "me":
+            w.add(f"t.assignee_id = {w.param(principal.user_id)}")
+        elif f.assignee.isdigit():
+            w.add(f"t.assignee_id = {w.param(int(f.assignee))}")
+        else:
+            raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
+    if f.tag:
+        w.add("EXISTS (SELECT 1 FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
+              f"WHERE tt.ticket_id = t.id AND g.name = {w.param(f.tag.lower())})")
+    if f.contact_id is not None:
+        w.add(f"t.contact_id = {w.param(f.contact_id)}")
+    if f.sla_at_risk:
+        risk = _risk_clause(w, now, warn_windows(raw) if windows is None else windows)
+        w.add(f"EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND {risk})")
+    return w
+
+
+# ---------------------------------------------------------------- cursors
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(orjson.dumps(plain)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: str) -> list[Any]:
+    """Cursor values in the shape of a sort: 't' a time, 'i' an integer, 's' a phase letter."""
+    try:
+        raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(shape):
+            raise ValueError
+        values: list[Any] = []
+        for kind, value in zip(shape, raw, strict=True):
+            if kind == "t":
+                parsed = datetime.fromisoformat(value)
+                if parsed.tzinfo is None:
+                    raise ValueError("naive datetime in cursor")
+                values.append(parsed)
+            elif kind == "i":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError("integer expected")
+                values.append(value)
+            else:
+                values.append(str(value))
+        return values
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.") from exc
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of a queue page (names resolved, SLA state worked out)."""
+
+    id: int
+    subject: str
+    status: str
+    priority: int
+    team_id: int | None
+    line: str | None
+    assignee_id: int | None
+    contact_name: str
+    created_at: datetime
+    updated_at: datetime
+    tags: list[str] = field(default_factory=list)
+    sla: SlaMark | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaMark:
+    """The next SLA deadline of a ticket: which clock, when, and how it stands (breached/at_risk/ok/paused)."""
+
+    metric: str | None
+    due: datetime | None
+    state: str
+
+
+def sla_state(due: datetime | None, now: datetime, warn_minutes: int) -> str:
+    if due is None:
+        return "paused"
+    if due < now:
+        return "breached"
+    if due - timedelta(minutes=warn_minutes) <= now:
+        return "at_risk"
+    return "ok"
+
+
+def mark(raw: Raw, values: Sequence[Any], status: str, now: datetime, windows: Mapping[int, int]) -> SlaMark | None:
+    """The SlaMark of a ticket_sla row read as (policy_id, pauses, next_due, first, next, resolution due)."""
+    policy_id, pauses, next_due_value, *dues = values
+    next_due = raw.read_time(next_due_value)
+    if next_due is None:
+        paused = bool(pauses) and _open_pause(raw.read_json(pauses))
+        return SlaMark(None, None, "paused") if paused and status not in (Status.solved, Status.closed) else None
+    metric = next((m for m, d in zip(METRIC_LABELS, dues, strict=True) if raw.read_time(d) == next_due), None)
+    warn = windows.get(int(policy_id), DEFAULT_WARN_MINUTES) if policy_id is not None else DEFAULT_WARN_MINUTES
+    return SlaMark(metric, next_due, sla_state(next_due, now, warn))
+
+
+def _open_pause(pauses: Any) -> bool:
+    return isinstance(pauses, list) and bool(pauses) and isinstance(pauses[-1], list) and pauses[-1][-1] is None
+
+
+_SORT_SQL = {  # sort column, descending?
+    "-created": ("t.created_at", True), "created": ("t.created_at", False),
+    "-updated": ("t.updated_at", True), "updated": ("t.updated_at", False),
+}
+_DETAIL_SQL = (
+    "SELECT t.id, t.subject, t.status, t.priority, t.team_id, t.line, t.assignee_id, c.name, t.created_at, "
+    "t.updated_at, s.ticket_id, s.policy_id, s.pauses, s.next_due, s.first_response_due, s.next_response_due, "
+    "s.resolution_due "
+    "FROM ticket t LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
+    "WHERE t.id IN ({ids})"
+)
+
+
+def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "priority", cursor: str | None = None,
+         limit: int = 50, now: datetime | None = None) -> tuple[list[Row], str | None]:
+    """One page of a queue and the cursor of the next one (None at the end)."""
+    if sort not in SORTS:
+        raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
+    raw, now = Raw(db), now or utcnow()
+    windows = warn_windows(raw)
+    w = conditions(raw, f, principal, now, windows)
+    if sort == "priority":
+        keys = _by_priority(raw, w, decode_cursor(cursor, "iti") if cursor else None, limit, [])
+    elif sort == "due":
+        keys = _by_due(raw, w, cursor, limit)
+    else:
+        keys = _by_time(raw, w, sort, cursor, limit)
+    next_cursor = encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
+    ids = [k[0] for k in keys[:limit]]
+    return details(raw, ids, now, windows), next_cursor
+
+
+def _by_time(raw: Raw, w: _Where, sort: str, cursor: str | None, limit: int) -> list[tuple[int, list[Any]]]:
+    column, desc = _SORT_SQL[sort]
+    extra = []
+    if cursor:
+        at, last_id = decode_cursor(cursor, "ti")
+        extra.append(f"({column}, t.id) {'<' if desc else '>'} ({w.param(raw.time(at))}, {w.param(last_id)})")
+    direction = " DESC" if desc else ""
+    rows = raw.rows(f"SELECT t.id, {column} FROM ticket t WHERE {w.sql(extra)} "
+                    f"ORDER BY {column}{direction}, t.id{direction} LIMIT {int(limit) + 1}", w.params)
+    return [(r[0], [raw.read_time(r[1]), r[0]]) for r in rows]
+
+
+def _by_priority(raw: Raw, w: _Where, after: list[Any] | None, limit: int, extra: list[str]
+                 ) -> list[tuple[int, list[Any]]]:
+    """Most urgent first, then the longest waiting: one ordered index range per priority level glued with
+    UNION ALL (neither database reads "priority DESC, created_at ASC" from an ascending index; see
+    tickets/query.py and benchmarks/queue_view.py)."""
+    top = int(after[0]) if after is not None else int(Priority.urgent)
+    if top < int(Priority.low) or top > int(Priority.urgent):
+        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.")
+    branches = []
+    for level in range(top, int(Priority.low) - 1, -1):
+        conds = [*extra, f"t.priority = {w.param(level)}"]
+        if after is not None and level == top:
+            conds.append(f"(t.created_at, t.id) > ({w.param(raw.time(after[1]))}, {w.param(after[2])})")
+        branches.append(f"SELECT * FROM (SELECT t.id, t.priority, t.created_at FROM ticket t WHERE {w.sql(conds)} "
+                        f"ORDER BY t.created_at, t.id LIMIT {int(limit) + 1}) b{level}")
+    sql = (f"SELECT id, priority, created_at FROM ({' UNION ALL '.join(branches)}) u "
+           f"ORDER BY priority DESC, created_at, id LIMIT {int(limit) + 1}")
+    return [(r[0], [r[1], raw.read_time(r[2]), r[0]]) for r in raw.rows(sql, w.params)]
+
+
+_NO_RUNNING_DUE = "NOT EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND s.next_due IS NOT NULL)"
+
+
+def _by_due(raw: Raw, w: _Where, cursor: str | None, limit: int) -> list[tuple[int, list[Any]]]:
+    """Soonest SLA deadline first (overdue ones on top); tickets with no running clock follow in the
+    priority order. Cursors carry the phase: ["d", due, id] or ["p", priority, created, id]."""
+    phase, after = "d", None
+    if cursor:
+        phase = _cursor_phase(cursor)
+        after = decode_cursor(cursor, "sti" if phase == "d" else "siti")[1:]
+    keys: list[tuple[int, list[Any]]] = []
+    if phase == "d":
+        conds = ["s.next_due IS NOT NULL"]
+        if after is not None:
+            conds.append(f"(s.next_due, s.ticket_id) > ({w.param(raw.time(after[0]))}, {w.param(after[1])})")
+        rows = raw.rows(f"SELECT t.id, s.next_due FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id "
+                        f"WHERE {w.sql(conds)} ORDER BY s.next_due, s.ticket_id LIMIT {int(limit) + 1}", w.params)
+        keys = [(r[0], ["d", raw.read_time(r[1]), r[0]]) for r in rows]
+        if len(keys) > limit:
+            return keys
+        after = None
+    rest = _by_priority(raw, w, after, limit - len(keys), [_NO_RUNNING_DUE])
+    return keys + [(i, ["p", *k]) for i, k in rest]
+
+
+def _cursor_phase(cursor: str) -> str:
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.") from exc
+    if not isinstance(value, list) or value[:1] not in (["d"], ["p"]):
+        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.")
+    return str(value[0])
+
+
+def details(raw: Raw, ids: Sequence[int], now: datetime, windows: Mapping[int, int]) -> list[Row]:
+    """The rows of the given tickets in that order: names, tags and SLA mark included."""
+    if not ids:
+        return []
+    id_list = ", ".join(str(int(i)) for i in ids)
+    found: dict[int, Row] = {}
+    for r in raw.rows(_DETAIL_SQL.format(ids=id_list)):
+        found[r[0]] = Row(
+            id=r[0], subject=r[1], status=r[2], priority=r[3], team_id=r[4], line=r[5], assignee_id=r[6],
+            contact_name=r[7] or "", created_at=raw.read_time(r[8]) or now, updated_at=raw.read_time(r[9]) or now,
+            sla=mark(raw, r[11:17], r[2], now, windows) if r[10] is not None else None)
+    for ticket_id, name in raw.rows("SELECT tt.ticket_id, g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
+                                    f"WHERE tt.ticket_id IN ({id_list}) ORDER BY g.name"):
+        found[ticket_id].tags.append(name)
+    return [found[i] for i in ids if i in found]
+
+
+# ---------------------------------------------------------------- counts
+
+
+def count(db: Session, principal: Principal, f: QueueFilter, *, now: datetime | None = None,
+          windows: Mapping[int, int] | None = None) -> int:
     """Tickets in a queue, counted up to COUNT_CAP."""
-    inner = select(Ticket.id).where(*_conditions(f, principal)).limit(COUNT_CAP).subquery()
-    return int(db.scalar(select(func.count()).select_from(inner)) or 0)
+    raw, now = Raw(db), now or utcnow()
+    if f.sla_at_risk:  # walk the due-time index instead of the whole queue
+        w = conditions(raw, replace(f, sla_at_risk=False), principal, now)
+        risk = _risk_clause(w, now, warn_windows(raw) if windows is None else windows)
+        sql = (f"SELECT count(*) FROM (SELECT 1 FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id "
+               f"WHERE {w.sql([risk])} LIMIT {COUNT_CAP}) c")
+    else:
+        w = conditions(raw, f, principal, now, windows)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM ticket t WHERE {w.sql()} LIMIT {COUNT_CAP}) c"
+    return int(raw.value(sql, w.params) or 0)
+
+
+_cache: dict[tuple[str, int, int], tuple[float, tuple[Any, ...], dict[str, int]]] = {}
+_cache_lock = Lock()
+
+
+def _cache_key(db: Session, principal: Principal) -> tuple[str, int, int]:
+    """Per database and login session (a process may serve several databases, e.g. in tests)."""
+    return str(db.get_bind().engine.url), principal.user_id or 0, principal.token_id or 0
+
+
+def forget_counts(user_id: int | None) -> None:
+    """Drop a user's cached counts (after their own changes, so their sidebar shows them at once)."""
+    with _cache_lock:
+        for key in [k for k in _cache if k[1] == (user_id or 0)]:
+            del _cache[key]
 
 
 def counts(db: Session, principal: Principal) -> dict[str, int]:
-    result = {q.key: count(db, principal, base_filter(q.key, principal)) for q in BUILTIN}
-    for view in saved_views(db, principal.user_id or 0):
-        result[f"view-{view.id}"] = count(db, principal, apply_params(TicketFilter(), view.filters))
+    """Capped counts of every built-in queue and saved view, reused for COUNT_TTL seconds per session."""
+    views = saved_views(db, principal.user_id or 0)
+    fingerprint = (principal.role, principal.team_ids, tuple(views))
+    key = _cache_key(db, principal)
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is not None and cached[0] > time.monotonic() and cached[1] == fingerprint:
+        return cached[2]
+    raw, now = Raw(db), utcnow()
+    windows = warn_windows(raw)
+    result = {q.key: count(db, principal, base_filter(q.key, principal), now=now, windows=windows) for q in BUILTIN}
+    for view in views:
+        filters = orjson.loads(view.filters) or {}
+        result[f"view-{view.id}"] = count(db, principal, apply_params(QueueFilter(), filters), now=now,
+                                          windows=windows)
+    with _cache_lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[key] = (time.monotonic() + COUNT_TTL, fingerprint, result)
     return result
 
 
@@ -112,8 +511,9 @@ def save_view(db: Session, principal: Principal, name: str, params: Mapping[str,
     if not name:
         raise InvalidInput("Give the view a name.")
     filters = {k: str(params[k]) for k in FILTER_KEYS if params.get(k)}
-    apply_params(TicketFilter(), filters)  # validate before storing
+    apply_params(QueueFilter(), filters)  # validate before storing
     view = SavedView(owner_user_id=principal.user_id, name=name, filters=filters)
     db.add(view)
     db.flush()
+    forget_counts(principal.user_id)
     return view

@@ -2,49 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontline.accounts.deps import DB
-from frontline.accounts.models import Team, User
 from frontline.accounts.principal import Scope
-from frontline.contacts.models import Contact
 from frontline.kit.errors import InvalidInput
+from frontline.kit.rawsql import Raw
 from frontline.tickets import labels
 from frontline.tickets.access import access_ticket
-from frontline.tickets.models import Priority, Status, Ticket
-from frontline.tickets.query import SORTS, list_tickets
+from frontline.tickets.models import Priority, Status
 from frontline.tickets.schemas import TicketUpdate
-from frontline.tickets.service import update_ticket
+from frontline.tickets.service import merge_tickets, update_ticket
 from frontline.web import queues
-from frontline.web.i18n import N_, _
+from frontline.web.i18n import _
+from frontline.web.models import SavedView
 from frontline.web.render import render
 from frontline.web.session import Agent, verify_csrf
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PAGE_SIZE = 50
-SORT_LABELS = {"priority": N_("Priority"), "-created": N_("Newest"), "created": N_("Oldest"),
-               "-updated": N_("Recently updated")}
-
-
-def people(db: Session, tickets: Sequence[Ticket]) -> dict[str, dict[int, str]]:
-    """Names for a page of tickets: customers, assignees and teams, one query each."""
-    contact_ids = {t.contact_id for t in tickets if t.contact_id}
-    user_ids = {t.assignee_id for t in tickets if t.assignee_id}
-    contacts = dict(db.execute(select(Contact.id, Contact.name).where(Contact.id.in_(contact_ids))).all()) \
-        if contact_ids else {}
-    users = dict(db.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
-    return {"contacts": contacts, "users": users, "teams": team_names(db)}
+SORT_LABELS = queues.SORT_LABELS
+BULK_LIMIT = 200
 
 
 def team_names(db: Session) -> dict[int, str]:
-    return dict(db.execute(select(Team.id, Team.name).order_by(Team.name)).all())
+    return {int(i): str(n) for i, n in Raw(db).rows("SELECT id, name FROM team ORDER BY name")}
+
+
+def user_names(db: Session) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """Active agents (for pickers, by name) and every user's name by id (assignees may be deactivated)."""
+    rows = Raw(db).rows("SELECT id, name, is_active FROM user_account ORDER BY name, id")
+    return [(int(i), str(n)) for i, n, active in rows if active], {int(i): str(n) for i, n, _a in rows}
+
+
+def active_agents(db: Session) -> list[tuple[int, str]]:
+    return user_names(db)[0]
 
 
 def nav_context(db: Session, agent: Agent) -> dict[str, Any]:
@@ -52,28 +49,24 @@ def nav_context(db: Session, agent: Agent) -> dict[str, Any]:
 
 
 @router.get("/queues/{key}")
-def queue_page(request: Request, key: str, db: DB, agent: Agent, sort: str = "priority",
+def queue_page(request: Request, key: str, db: DB, agent: Agent, sort: str = "",
                cursor: str | None = None) -> Response:
     queue, base = queues.resolve(db, agent.principal, key)
     filters = queues.apply_params(base, request.query_params)
-    if sort not in SORTS:
-        sort = "priority"
-    tickets, next_cursor = list_tickets(db, agent.principal, filters, sort=sort, cursor=cursor, limit=PAGE_SIZE)
+    if sort not in queues.SORTS:
+        sort = queue.default_sort
+    rows, next_cursor = queues.page(db, agent.principal, filters, sort=sort, cursor=cursor, limit=PAGE_SIZE)
     params = {k: request.query_params[k] for k in queues.FILTER_KEYS if request.query_params.get(k)}
     next_url = f"/ui/queues/{key}?" + urlencode({**params, "sort": sort, "cursor": next_cursor}) if next_cursor else ""
+    agents, users = user_names(db)
     context = {
-        "queue": queue, "tickets": tickets, "names": people(db, tickets),
-        "tags": labels.tags_of(db, [t.id for t in tickets]),
+        "queue": queue, "tickets": rows, "teams": team_names(db), "users": users,
         "sort": sort, "sorts": SORT_LABELS, "next_url": next_url, "params": params, "first_page": cursor is None,
-        "statuses": list(Status), "priorities": [p.name for p in Priority], "agents": active_agents(db),
+        "statuses": list(Status), "priorities": [p.name for p in Priority], "agents": agents,
         "back": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
-        **nav_context(db, agent), "current": key,
+        **nav_context(db, agent), "current": key, **queues.display_context(getattr(request.state, "tz", None)),
     }
     return render(request, "queue.html", context)
-
-
-def active_agents(db: Session) -> list[tuple[int, str]]:
-    return [(r.id, r.name) for r in db.execute(select(User.id, User.name).where(User.is_active).order_by(User.name))]
 
 
 @router.get("/counts")
@@ -98,24 +91,63 @@ def bulk_changes(agent_id: int, *, assignee: str, status: str, priority: str) ->
     return values
 
 
+def _selected(ids: list[int]) -> list[int]:
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        raise InvalidInput(_("Select at least one ticket."))
+    if len(unique) > BULK_LIMIT:
+        raise InvalidInput(_("Select at most 200 tickets at once."))
+    return unique
+
+
+def _back_to(back: str) -> str:
+    return back if back.startswith("/ui/") and not back.startswith("//") else "/ui/queues/mine"
+
+
 @router.post("/bulk")
 def bulk_action(
-    request: Request, db: DB, agent: Agent, ids: Annotated[list[int], Form()], back: Annotated[str, Form()] = "",
-    assignee: Annotated[str, Form()] = "", status: Annotated[str, Form()] = "",
+    request: Request, db: DB, agent: Agent, ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    back: Annotated[str, Form()] = "", assignee: Annotated[str, Form()] = "", status: Annotated[str, Form()] = "",
     priority: Annotated[str, Form()] = "", tag: Annotated[str, Form()] = "",
 ) -> Response:
     """Apply the chosen changes to each selected ticket, each through the same checks as one by one."""
     agent.principal.require_scope(Scope.write)
-    if len(ids) > 200:
-        raise InvalidInput(_("Select at most 200 tickets at once."))
-    for ticket_id in ids:
+    for ticket_id in _selected(ids):
         ticket = access_ticket(db, agent.principal, ticket_id)
         values = bulk_changes(agent.id, assignee=assignee, status=status, priority=priority)
         if tag.strip():
             values["tags"] = labels.tags_of(db, [ticket.id])[ticket.id] + [tag.strip()]
         update_ticket(db, ticket, TicketUpdate.model_validate(values), agent.principal)
-    target = back if back.startswith("/ui/") else "/ui/queues/mine"
-    return RedirectResponse(target, status_code=303)
+    queues.forget_counts(agent.id)
+    return RedirectResponse(_back_to(back), status_code=303)
+
+
+@router.post("/bulk/merge")
+def bulk_merge(
+    request: Request, db: DB, agent: Agent, ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    back: Annotated[str, Form()] = "", into: Annotated[str, Form()] = "",
+) -> Response:
+    """Merge the selected tickets into one of them. Without `into` this shows the selection to pick the
+    survivor from (nothing changes); with it, every other ticket is merged through the merge service, in
+    one transaction: all of them or, on any refusal, none."""
+    agent.principal.require_scope(Scope.write)
+    selected = _selected(ids)
+    if len(selected) < 2:
+        raise InvalidInput(_("Select at least two tickets to merge."))
+    tickets = [access_ticket(db, agent.principal, ticket_id) for ticket_id in selected]
+    if not into:
+        survivors = [t for t in tickets if t.merged_into_id is None and t.status != Status.closed]
+        return render(request, "queue_merge.html", {
+            "tickets": tickets, "survivor": min(survivors, key=lambda t: t.id).id if survivors else None,
+            "back": _back_to(back), **nav_context(db, agent), "current": ""})
+    if not into.isdigit() or int(into) not in selected:
+        raise InvalidInput(_("Choose the ticket to keep among the selected ones."))
+    target = next(t for t in tickets if t.id == int(into))
+    for source in tickets:
+        if source.id != target.id:
+            merge_tickets(db, source, target, agent.principal)
+    queues.forget_counts(agent.id)
+    return RedirectResponse(f"/ui/tickets/{target.id}", status_code=303)
 
 
 @router.post("/views")
@@ -126,7 +158,8 @@ def save_view(request: Request, db: DB, agent: Agent, name: Annotated[str, Form(
 
 @router.post("/views/{view_id}/delete")
 def delete_view(view_id: int, db: DB, agent: Agent) -> Response:
-    view = next((v for v in queues.saved_views(db, agent.id) if v.id == view_id), None)
-    if view is not None:
+    view = db.get(SavedView, view_id)
+    if view is not None and view.owner_user_id == agent.id:
         db.delete(view)
+        queues.forget_counts(agent.id)
     return RedirectResponse("/ui/queues/mine", status_code=303)

@@ -1,9 +1,17 @@
-"""The ticket page: timeline, reply box, side panel, customer panel, presence and the macro picker."""
+"""The ticket page: timeline, reply box, side panel (with SLA clocks), customer panel, presence and macros.
+
+The page's reads are plain SQL (`kit.rawsql.Raw`) apart from the ticket itself, which comes through
+`access_ticket` like everywhere else.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from threading import Lock
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -12,38 +20,167 @@ from sqlalchemy.orm import Session
 from frontline.accounts.deps import DB
 from frontline.accounts.models import Line
 from frontline.contacts.models import Contact, ContactIdentity
-from frontline.tickets import labels
-from frontline.tickets.access import access_ticket, visible_clause
+from frontline.kit.db import utcnow
+from frontline.kit.rawsql import Raw
+from frontline.sla.calendar import BusinessCalendar
+from frontline.sla.clocks import business_calendar
+from frontline.sla.models import METRICS, Calendar
+from frontline.sla.pauses import Pause, read_clock
+from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status, Ticket
-from frontline.web import escalation, macros, presence, timeline
-from frontline.web.pages.queues import active_agents, nav_context, team_names
+from frontline.web import escalation, macros, presence, queues, timeline
+from frontline.web.pages.queues import nav_context, user_names
 from frontline.web.render import render
 from frontline.web.session import Agent, WebAgent, verify_csrf
 
 router = APIRouter(prefix="/ui/tickets", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 
+@dataclass(frozen=True, slots=True)
+class TeamRef:
+    id: int
+    name: str
+    line: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OtherTicket:
+    id: int
+    subject: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """One SLA target on the side panel."""
+
+    metric: str
+    state: str  # ok, at_risk, breached, paused, met, idle (not running: nobody is waiting)
+    due: datetime | None
+    remaining: timedelta | None  # business time left (negative: overrun); None when met or idle
+    met_at: datetime | None
+    target_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlaPanel:
+    policy: str
+    clocks: list[Clock]
+    paused: bool
+
+
 def customer_panel(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, Any]:
     """The customer and their other tickets (the ones this agent may see), newest first."""
     if ticket.contact_id is None:
         return {"contact": None, "emails": [], "others": []}
-    contact = db.get(Contact, ticket.contact_id)
-    emails = db.scalars(select(ContactIdentity.value).where(ContactIdentity.contact_id == ticket.contact_id,
-                                                            ContactIdentity.kind == "email")).all()
-    others = db.scalars(select(Ticket).where(Ticket.contact_id == ticket.contact_id, Ticket.id != ticket.id,
-                                             visible_clause(agent.principal))
-                        .order_by(Ticket.created_at.desc()).limit(10)).all()
-    return {"contact": contact, "emails": emails, "others": others}
+    raw = Raw(db)
+    found = raw.one("SELECT name FROM contact WHERE id = :c", {"c": ticket.contact_id})
+    if found is None:
+        return {"contact": None, "emails": [], "others": []}
+    emails = [r[0] for r in raw.rows("SELECT value FROM contact_identity WHERE contact_id = :c AND kind = 'email' "
+                                     "ORDER BY id", {"c": ticket.contact_id})]
+    w = queues.visibility(raw, agent.principal)
+    w.add(f"t.contact_id = {w.param(ticket.contact_id)}")
+    w.add(f"t.id <> {w.param(ticket.id)}")
+    others = [OtherTicket(*r) for r in raw.rows(
+        f"SELECT t.id, t.subject, t.status FROM ticket t WHERE {w.sql()} ORDER BY t.created_at DESC, t.id DESC "
+        "LIMIT 10", w.params)]
+    return {"contact": {"name": found[0]}, "emails": emails, "others": others}
+
+
+_calendars: dict[tuple[Any, ...], BusinessCalendar] = {}
+_calendars_lock = Lock()
+
+
+def _calendar(raw: Raw, calendar_id: int | None) -> BusinessCalendar:
+    """The business calendar of a clock, built once per version of its row (its span cache is kept)."""
+    if calendar_id is None:
+        return business_calendar(None)
+    row = raw.one("SELECT id, name, timezone, always_open, weekly_hours, holidays, special_hours FROM sla_calendar "
+                  "WHERE id = :c", {"c": calendar_id})
+    if row is None:
+        return business_calendar(None)
+    weekly, holidays, special = (raw.read_json(v) for v in row[4:7])
+    key = (row[0], row[2], bool(row[3]), orjson.dumps(weekly, option=orjson.OPT_SORT_KEYS),
+           orjson.dumps(holidays), orjson.dumps(special, option=orjson.OPT_SORT_KEYS))
+    with _calendars_lock:
+        found = _calendars.get(key)
+    if found is None:
+        found = business_calendar(Calendar(id=row[0], name=row[1], timezone=row[2], always_open=bool(row[3]),
+                                           weekly_hours=weekly or {}, holidays=holidays or [],
+                                           special_hours=special or {}))
+        with _calendars_lock:
+            if len(_calendars) > 256:
+                _calendars.clear()
+            _calendars[key] = found
+    return found
+
+
+_SLA = (
+    "SELECT s.calendar_id, s.started_at, s.pauses, s.first_response_due, s.first_response_met_at, "
+    "s.next_response_started_at, s.next_response_due, s.resolution_due, s.resolution_met_at, "
+    "s.first_response_breached_at, s.next_response_breached_at, s.resolution_breached_at, "
+    "p.name, p.first_response_minutes, p.next_response_minutes, p.resolution_minutes, p.warn_before_minutes "
+    "FROM ticket_sla s JOIN sla_policy p ON p.id = s.policy_id WHERE s.ticket_id = :t"
+)
+
+
+def sla_panel(db: Session, ticket_id: int, now: datetime | None = None) -> SlaPanel | None:
+    """Each SLA target of the ticket: due time, business time left or overrun, paused, met."""
+    raw, now = Raw(db), now or utcnow()
+    row = raw.one(_SLA, {"t": ticket_id})
+    if row is None:
+        return None
+    t = raw.read_time
+    calendar_id, started, pauses_value = row[0], t(row[1]), raw.read_json(row[2]) or []
+    first_due, first_met, next_started, next_due, res_due, res_met = (t(v) for v in row[3:9])
+    breached = dict(zip(METRICS, (t(v) for v in row[9:12]), strict=True))
+    name, first_min, next_min, res_min, warn = row[12:17]
+    calendar = _calendar(raw, calendar_id)
+    pauses = [Pause(datetime.fromisoformat(s), datetime.fromisoformat(e) if e else None)
+              for s, e in pauses_value if s]  # as sla.clocks.pauses_of reads them
+    paused = bool(pauses) and pauses[-1].end is None
+    specs = (("first_response", started, first_min, first_met, first_due),
+             ("next_response", next_started, next_min, None, next_due),
+             ("resolution", started, res_min, res_met, res_due))
+    clocks = []
+    for metric, start, minutes, met_at, stored_due in specs:
+        if minutes is None:
+            continue
+        if met_at is not None:
+            clocks.append(Clock(metric, "met", None, None, met_at, minutes))
+            continue
+        if start is None:
+            clocks.append(Clock(metric, "idle", None, None, None, minutes))
+            continue
+        reading = read_clock(calendar, start, timedelta(minutes=minutes), now, pauses)
+        due = stored_due or reading.due
+        if breached[metric] is not None or (due is not None and due < now):
+            state = "breached"
+        elif reading.paused or due is None:
+            state = "paused"
+        else:
+            state = queues.sla_state(due, now, warn)
+        clocks.append(Clock(metric, state, due, reading.remaining, None, minutes))
+    return SlaPanel(str(name), clocks, paused)
 
 
 def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, Any]:
+    raw = Raw(db)
     target_line = escalation.next_line(ticket.line)
+    teams = [TeamRef(int(i), str(n), ln) for i, n, ln in raw.rows("SELECT id, name, line FROM team ORDER BY name, id")]
+    agents, _users = user_names(db)
+    tags = [r[0] for r in raw.rows("SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
+                                   "WHERE tt.ticket_id = :t ORDER BY g.name", {"t": ticket.id})]
+    category = raw.one("SELECT name FROM category WHERE id = :c", {"c": ticket.category_id}) \
+        if ticket.category_id else None
     return {
-        "ticket": ticket, "entries": timeline.build(db, ticket.id), "tags": labels.tags_of(db, [ticket.id])[ticket.id],
-        "category": labels.category_names(db, [ticket.category_id]).get(ticket.category_id or 0, ""),
+        "ticket": ticket, "entries": timeline.build(db, ticket.id), "tags": tags,
+        "category": category[0] if category else "",
         "statuses": list(Status), "priorities": [p.name for p in Priority], "lines": list(Line),
-        "teams": team_names(db), "agents": active_agents(db), "next_line": target_line,
-        "escalation_teams": escalation.teams_for_line(db, target_line), **customer_panel(db, agent, ticket),
+        "teams": {t.id: t.name for t in teams}, "agents": agents, "next_line": target_line,
+        "escalation_teams": [t for t in teams if target_line is not None and t.line == target_line],
+        "sla": sla_panel(db, ticket.id), **customer_panel(db, agent, ticket),
         "file_prefix": "/api/v1/attachments/",
         **nav_context(db, agent), "current": "",
     }
@@ -52,7 +189,8 @@ def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
 @router.get("/{ref}")
 def ticket_page(request: Request, ref: str, db: DB, agent: Agent) -> Response:
     ticket = access_ticket(db, agent.principal, ref)
-    return render(request, "ticket.html", {**ticket_context(db, agent, ticket), "body": "", "macro": None})
+    return render(request, "ticket.html", {**ticket_context(db, agent, ticket), "body": "", "macro": None,
+                                           **queues.display_context(getattr(request.state, "tz", None))})
 
 
 @router.post("/{ref}/presence")
