@@ -22,7 +22,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -159,6 +159,13 @@ def timed(client: TestClient, clock: ServerClock, path: str) -> tuple[list[float
     return list(clock.samples), (time.process_time() - cpu) * 1000 / REPETITIONS
 
 
+ONLY: list[str] = []  # --only: labels to run (substrings); empty runs every page
+
+
+def wanted(label: str) -> bool:
+    return not ONLY or any(part in label for part in ONLY)
+
+
 def report(kind: str, label: str, measured: tuple[list[float], float] | None) -> None:
     if measured is None:
         print(f"{kind:<11} {label:<44} (page not found)", flush=True)
@@ -167,6 +174,21 @@ def report(kind: str, label: str, measured: tuple[list[float], float] | None) ->
     p50, p95, p99 = np.percentile(samples, [50, 95, 99])
     flag = "" if p95 <= 50 else "  > 50 ms"
     print(f"{kind:<11} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu:>7.2f}{flag}", flush=True)
+
+
+@contextmanager
+def uncached_counts() -> Iterator[None]:
+    """Sidebar counts computed on every request (they are otherwise reused for a few seconds per session)."""
+    from frontline.web import queues
+
+    ttl = getattr(queues, "COUNT_TTL", None)
+    if ttl is not None:
+        queues.COUNT_TTL = 0  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        if ttl is not None:
+            queues.COUNT_TTL = ttl  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -237,6 +259,24 @@ def profile(client: TestClient, clock: ServerClock, path: str) -> None:
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
+def pages(ticket_id: int, agent: str, supervisor: str) -> list[tuple[str, str, str, bool]]:
+    """(label, path, session cookie, counts cache on) of every measured page."""
+    return [
+        ("ticket page, 200 messages", f"/ui/tickets/{ticket_id}", agent, True),
+        ("queue: team unassigned (agent)", "/ui/queues/unassigned", agent, True),
+        ("queue: all open, by priority (agent)", "/ui/queues/all?status=open", agent, True),
+        ("queue: L1 by SLA due (agent)", "/ui/queues/l1?sort=due", agent, True),
+        ("queue: SLA at risk (agent)", "/ui/queues/sla", agent, True),
+        ("sidebar counts (capped counts, agent)", "/ui/counts", agent, True),
+        ("sidebar counts, cache off (agent)", "/ui/counts", agent, False),
+        ("queue: all open, priority (supervisor)", "/ui/queues/all?status=open", supervisor, True),
+        ("queue: all, newest first (supervisor)", "/ui/queues/all?sort=-created", supervisor, True),
+        ("queue: SLA at risk (supervisor)", "/ui/queues/sla", supervisor, True),
+        ("sidebar counts (supervisor)", "/ui/counts", supervisor, True),
+        ("sidebar counts, cache off (supervisor)", "/ui/counts", supervisor, False),
+    ]
+
+
 def run(kind: str, tickets: int, keep: str | None, profile_path: str | None) -> None:
     with prepared(kind, tickets, keep) as (url, desk, ticket_id), TemporaryDirectory() as tmp:
         with get_database(url).session() as db:
@@ -249,17 +289,14 @@ def run(kind: str, tickets: int, keep: str | None, profile_path: str | None) -> 
             if profile_path:
                 profile(client, clock, profile_path.replace("{ticket}", str(ticket_id)))
                 return
-            report(kind, "ticket page, 200 messages", timed(client, clock, f"/ui/tickets/{ticket_id}"))
-            report(kind, "queue: team unassigned (agent)", timed(client, clock, "/ui/queues/unassigned"))
-            report(kind, "queue: all open, by priority (agent)", timed(client, clock, "/ui/queues/all?status=open"))
-            report(kind, "queue: L1 by SLA due (agent)", timed(client, clock, "/ui/queues/l1?sort=due"))
-            report(kind, "queue: SLA at risk (agent)", timed(client, clock, "/ui/queues/sla"))
-            report(kind, "sidebar counts (capped counts, agent)", timed(client, clock, "/ui/counts"))
-            client.cookies.set("fl_session", session_cookie(url, supervisor_id or 0))
-            report(kind, "queue: all open, priority (supervisor)", timed(client, clock, "/ui/queues/all?status=open"))
-            report(kind, "queue: all, newest first (supervisor)", timed(client, clock, "/ui/queues/all?sort=-created"))
-            report(kind, "queue: SLA at risk (supervisor)", timed(client, clock, "/ui/queues/sla"))
-            report(kind, "sidebar counts (supervisor)", timed(client, clock, "/ui/counts"))
+            agent_cookie = client.cookies.get("fl_session")
+            boss_cookie = session_cookie(url, supervisor_id or 0)
+            for label, path, cookie, cached in pages(ticket_id, agent_cookie or "", boss_cookie):
+                if not wanted(label):
+                    continue
+                client.cookies.set("fl_session", cookie)
+                with nullcontext() if cached else uncached_counts():
+                    report(kind, label, timed(client, clock, path))
         get_database(url).dispose()
 
 
@@ -269,7 +306,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--keep", help="keep (and reuse) the SQLite database in this folder")
     parser.add_argument("--profile", help="profile this page instead of timing ({ticket}: the long ticket)")
+    parser.add_argument("--only", default="", help="comma-separated parts of page labels to run (default: all)")
     args = parser.parse_args()
+    ONLY.extend(part for part in args.only.split(",") if part)
     print(f"{'database':<11} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms':>7}")
     for kind in args.db.split(","):
         run(kind, args.tickets, args.keep, args.profile)

@@ -180,7 +180,8 @@ def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
         "statuses": list(Status), "priorities": [p.name for p in Priority], "lines": list(Line),
         "teams": {t.id: t.name for t in teams}, "agents": agents, "next_line": target_line,
         "escalation_teams": [t for t in teams if target_line is not None and t.line == target_line],
-        "sla": sla_panel(db, ticket.id), **customer_panel(db, agent, ticket),
+        "sla": sla_panel(db, ticket.id) if ticket.merged_into_id is None else None,  # a merged one's clocks are moot
+        **customer_panel(db, agent, ticket),
         "file_prefix": "/api/v1/attachments/",
         **nav_context(db, agent), "current": "",
     }
