@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from threading import Lock
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -22,9 +20,8 @@ from frontline.accounts.models import Line
 from frontline.contacts.models import Contact, ContactIdentity
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
-from frontline.sla.calendar import BusinessCalendar
-from frontline.sla.clocks import business_calendar
-from frontline.sla.models import METRICS, Calendar
+from frontline.sla import hotpath
+from frontline.sla.models import METRICS
 from frontline.sla.pauses import Pause, read_clock
 from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status, Ticket
@@ -88,34 +85,6 @@ def customer_panel(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
     return {"contact": {"name": found[0]}, "emails": emails, "others": others}
 
 
-_calendars: dict[tuple[Any, ...], BusinessCalendar] = {}
-_calendars_lock = Lock()
-
-
-def _calendar(raw: Raw, calendar_id: int | None) -> BusinessCalendar:
-    """The business calendar of a clock, built once per version of its row (its span cache is kept)."""
-    if calendar_id is None:
-        return business_calendar(None)
-    row = raw.one("SELECT id, name, timezone, always_open, weekly_hours, holidays, special_hours FROM sla_calendar "
-                  "WHERE id = :c", {"c": calendar_id})
-    if row is None:
-        return business_calendar(None)
-    weekly, holidays, special = (raw.read_json(v) for v in row[4:7])
-    key = (row[0], row[2], bool(row[3]), orjson.dumps(weekly, option=orjson.OPT_SORT_KEYS),
-           orjson.dumps(holidays), orjson.dumps(special, option=orjson.OPT_SORT_KEYS))
-    with _calendars_lock:
-        found = _calendars.get(key)
-    if found is None:
-        found = business_calendar(Calendar(id=row[0], name=row[1], timezone=row[2], always_open=bool(row[3]),
-                                           weekly_hours=weekly or {}, holidays=holidays or [],
-                                           special_hours=special or {}))
-        with _calendars_lock:
-            if len(_calendars) > 256:
-                _calendars.clear()
-            _calendars[key] = found
-    return found
-
-
 _SLA = (
     "SELECT s.calendar_id, s.started_at, s.pauses, s.first_response_due, s.first_response_met_at, "
     "s.next_response_started_at, s.next_response_due, s.resolution_due, s.resolution_met_at, "
@@ -136,7 +105,7 @@ def sla_panel(db: Session, ticket_id: int, now: datetime | None = None) -> SlaPa
     first_due, first_met, next_started, next_due, res_due, res_met = (t(v) for v in row[3:9])
     breached = dict(zip(METRICS, (t(v) for v in row[9:12]), strict=True))
     name, first_min, next_min, res_min, warn = row[12:17]
-    calendar = _calendar(raw, calendar_id)
+    calendar = hotpath.config(db, raw).calendar(calendar_id)  # shared with clock starts, memo kept warm
     pauses = [Pause(datetime.fromisoformat(s), datetime.fromisoformat(e) if e else None)
               for s, e in pauses_value if s]  # as sla.clocks.pauses_of reads them
     paused = bool(pauses) and pauses[-1].end is None
