@@ -301,3 +301,9 @@ def test_admin_edits_role_line_and_teams_of_a_user(browser_for, desk, database) 
     itself = admin.post(f"/ui/admin/users/{desk.admin.user.id}", {"role": "agent"})
     assert itself.status_code == 422 and "your own administrator role" in itself.text
     assert admin.post("/ui/admin/users/999999", {"role": "agent"}).status_code == 404
+
+
+def test_new_users_are_agents_unless_chosen_otherwise(browser_for, desk) -> None:  # type: ignore[no-untyped-def]
+    page = browser_for(desk.admin).get("/ui/admin").text
+    add_form = page.split('action="/ui/admin/users" class="grid-form"')[1]
+    assert '<option value="agent" selected>' in add_form and '<option value="admin" selected>' not in add_form

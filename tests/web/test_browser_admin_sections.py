@@ -1,7 +1,7 @@
 """Admin pages for lines, skills and mailboxes in a real browser (headless Chromium), English and Russian, on
 SQLite and PostgreSQL: a team's escalation target, a skill given to an agent, a mailbox created and its
-connection tested against a real SMTP server. Screenshots in test-artifacts/web-admin/ (lines, skills,
-mailbox; `-ru` for the Russian run, `-postgresql` for that database)."""
+connection tested against a real SMTP server. Screenshots in test-artifacts/web-admin/ (users, lines,
+skills, mailbox; `-ru` for the Russian run, `-postgresql` for that database)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_admin_sets_lines_skills_and_a_mailbox_in_the_browser(  # type: ignore[n
     page.wait_for_url("**/ui/queues/mine")
 
     page.goto(f"{live_url}/ui/admin")
+    page.screenshot(path=str(shots / f"users{suffix}.png"), full_page=True)
     page.click('a[href="/ui/admin/lines"]')
     form = f"#team-{desk.l1.id}"
     page.select_option(f'{form} select[name="escalation_team_id"]', str(specialists.id))
