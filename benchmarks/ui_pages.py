@@ -9,8 +9,9 @@ unsolved, not pending ticket also gets SLA clocks (policy, due times from 1 day 
 so queues show breached, at-risk and healthy rows), teams and their tickets sit on lines L1-L3 (4/2/2 teams),
 and the long ticket runs on a business-hours calendar.
 
-Columns: p50/p95/p99 of server time, and CPU ms: process CPU time (user + system) over the timed
-requests divided by their number, which counts the in-process test client too (about 0.3 ms a request).
+Columns: p50/p95/p99 of server time; CPU ms: this process's CPU time (user + system) over the timed
+requests divided by their number (it counts the in-process test client too, about 0.3 ms a request);
+DB CPU: the same for the PostgreSQL server and its backends (SQLite runs inside this process).
 `--keep DIR` keeps the SQLite database in DIR and reuses it on the next run (no reload);
 `--profile PATH` prints a pyinstrument profile of 50 requests to one page instead of timing.
 """
@@ -30,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import psycopg
-from _common import database
+from _common import database, process_tree_cpu
 from fastapi.testclient import TestClient
 from queue_view import Desk, create_desk, load_postgresql, load_sqlite
 from sqlalchemy import select
@@ -146,17 +147,35 @@ class ServerClock:
             self.samples.append((time.perf_counter() - started) * 1000)
 
 
-def timed(client: TestClient, clock: ServerClock, path: str) -> tuple[list[float], float] | None:
-    """Server milliseconds of each request, and process CPU milliseconds per request (None: no such page)."""
+POSTMASTER: list[int] = []  # the PostgreSQL server's pid, when measuring on PostgreSQL
+
+
+def postmaster_pid(url: str) -> int:
+    """The pid of the server behind `url` (its backends are its children), from postmaster.pid."""
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        row = conn.execute("SHOW data_directory").fetchone()
+    assert row is not None
+    return int((Path(row[0]) / "postmaster.pid").read_text().split()[0])
+
+
+Timing = tuple[list[float], float, float | None]
+
+
+def timed(client: TestClient, clock: ServerClock, path: str) -> Timing | None:
+    """Server milliseconds of each request, then CPU milliseconds per request of this process and of the
+    PostgreSQL server (None on SQLite, which runs inside this process). None: no such page."""
     if client.get(path).status_code == 404:
         return None
     for _ in range(5):
         assert client.get(path).status_code == 200, path
     clock.samples.clear()
     cpu = time.process_time()
+    db_cpu = process_tree_cpu(POSTMASTER[0]) if POSTMASTER else 0.0
     for _ in range(REPETITIONS):
         assert client.get(path).status_code == 200
-    return list(clock.samples), (time.process_time() - cpu) * 1000 / REPETITIONS
+    app_ms = (time.process_time() - cpu) * 1000 / REPETITIONS
+    db_ms = (process_tree_cpu(POSTMASTER[0]) - db_cpu) * 1000 / REPETITIONS if POSTMASTER else None
+    return list(clock.samples), app_ms, db_ms
 
 
 ONLY: list[str] = []  # --only: labels to run (substrings); empty runs every page
@@ -166,14 +185,15 @@ def wanted(label: str) -> bool:
     return not ONLY or any(part in label for part in ONLY)
 
 
-def report(kind: str, label: str, measured: tuple[list[float], float] | None) -> None:
+def report(kind: str, label: str, measured: Timing | None) -> None:
     if measured is None:
         print(f"{kind:<11} {label:<44} (page not found)", flush=True)
         return
-    samples, cpu = measured
+    samples, cpu, db_cpu = measured
     p50, p95, p99 = np.percentile(samples, [50, 95, 99])
     flag = "" if p95 <= 50 else "  > 50 ms"
-    print(f"{kind:<11} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu:>7.2f}{flag}", flush=True)
+    db = f"{db_cpu:>7.2f}" if db_cpu is not None else f"{'-':>7}"
+    print(f"{kind:<11} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu:>7.2f} {db}{flag}", flush=True)
 
 
 @contextmanager
@@ -183,12 +203,12 @@ def uncached_counts() -> Iterator[None]:
 
     ttl = getattr(queues, "COUNT_TTL", None)
     if ttl is not None:
-        queues.COUNT_TTL = 0  # type: ignore[attr-defined]
+        queues.COUNT_TTL = 0
     try:
         yield
     finally:
         if ttl is not None:
-            queues.COUNT_TTL = ttl  # type: ignore[attr-defined]
+            queues.COUNT_TTL = ttl
 
 
 @contextmanager
@@ -238,8 +258,8 @@ def profile(client: TestClient, clock: ServerClock, path: str) -> None:
     import fastapi.routing
     from pyinstrument import Profiler
 
-    fastapi.routing.run_in_threadpool = _inline  # type: ignore[assignment]
-    fastapi.dependencies.utils.run_in_threadpool = _inline  # type: ignore[assignment]
+    fastapi.routing.run_in_threadpool = _inline
+    fastapi.dependencies.utils.run_in_threadpool = _inline
     for _ in range(5):
         client.get(path)
     profiler = Profiler(interval=0.0005)
@@ -282,6 +302,7 @@ def run(kind: str, tickets: int, keep: str | None, profile_path: str | None) -> 
         with get_database(url).session() as db:
             supervisor_id = db.scalar(select(User.id).where(User.role == "supervisor"))
             assert db.scalar(select(Team.id).where(Team.id == desk.first_team_id)) is not None
+        POSTMASTER[:] = [postmaster_pid(url)] if kind == "postgresql" else []
         settings = Settings(database_url=url, data_dir=Path(tmp), jobs_in_process=False, log_json=False)
         clock = ServerClock(create_app(settings))
         with TestClient(clock) as client:
@@ -309,7 +330,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated parts of page labels to run (default: all)")
     args = parser.parse_args()
     ONLY.extend(part for part in args.only.split(",") if part)
-    print(f"{'database':<11} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms':>7}")
+    print(f"{'database':<11} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'DB CPU':>7}")
     for kind in args.db.split(","):
         run(kind, args.tickets, args.keep, args.profile)
 
