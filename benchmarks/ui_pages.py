@@ -12,7 +12,8 @@ and the long ticket runs on a business-hours calendar.
 Columns: p50/p95/p99 of server time; CPU ms: this process's CPU time (user + system) over the timed
 requests divided by their number (it counts the in-process test client too, about 0.3 ms a request);
 DB CPU: the same for the PostgreSQL server and its backends (SQLite runs inside this process).
-`--keep DIR` keeps the SQLite database in DIR and reuses it on the next run (no reload);
+`--keep DIR` keeps the SQLite database in DIR (PostgreSQL: leaves its server running) and reuses it on
+the next run (no reload);
 `--profile PATH` prints a pyinstrument profile of 50 requests to one page instead of timing.
 """
 
@@ -48,6 +49,7 @@ from frontline.tickets.access import access_ticket
 from frontline.tickets.create import create_ticket
 from frontline.tickets.messages import add_agent_message, add_customer_message
 from frontline.tickets.schemas import MessageCreate, TicketCreate
+from tests.support.postgres import start_postgres
 
 REPETITIONS = 200
 
@@ -214,23 +216,37 @@ def uncached_counts() -> Iterator[None]:
 @contextmanager
 def prepared(kind: str, tickets: int, keep: str | None) -> Iterator[tuple[str, Desk, int]]:
     """A database holding the desk, `tickets` generated tickets with SLA clocks and the long ticket."""
-    if kind == "sqlite" and keep:
+    if keep:
         os.makedirs(keep, exist_ok=True)
-        path = Path(keep) / f"ui-{tickets}.db"
-        url = f"sqlite:///{path}"
-        marker = Path(f"{path}.ready")
+        marker = Path(keep) / f"ui-{kind}-{tickets}.ready"
+        if marker.exists() and kind == "postgresql" and not _reachable(marker.read_text().split()[3]):
+            marker.unlink()
         if not marker.exists():
-            path.unlink(missing_ok=True)
+            if kind == "sqlite":
+                path = Path(keep) / f"ui-{tickets}.db"
+                path.unlink(missing_ok=True)
+                url = f"sqlite:///{path}"
+            else:  # a server left running for the next run (stop it with pg_ctl, or by the pid it prints)
+                server = start_postgres()
+                url = server.create_database("bench")
+                print(f"PostgreSQL kept running: {url}, data in {server.root}", flush=True)
             upgrade(url)
-            desk, ticket_id = fill(kind, url, tickets)
-            marker.write_text(f"{desk.first_team_id} {desk.first_agent_id} {ticket_id}")
-        first_team, first_agent, ticket_id = (int(v) for v in marker.read_text().split())
-        desk = Desk(first_team, first_agent, Principal(), Principal())
-        yield url, desk, ticket_id
+            filled, long_id = fill(kind, url, tickets)
+            marker.write_text(f"{filled.first_team_id} {filled.first_agent_id} {long_id} {url}")
+        first_team, first_agent, long_ticket_id, kept_url = marker.read_text().split()
+        yield kept_url, Desk(int(first_team), int(first_agent), Principal(), Principal()), int(long_ticket_id)
         return
     with database(kind) as url:
         desk, ticket_id = fill(kind, url, tickets)
         yield url, desk, ticket_id
+
+
+def _reachable(url: str) -> bool:
+    try:
+        psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
 
 
 def fill(kind: str, url: str, tickets: int) -> tuple[Desk, int]:

@@ -22,7 +22,7 @@ from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.sla import hotpath
 from frontline.sla.models import METRICS
-from frontline.sla.pauses import Pause, read_clock
+from frontline.sla.pauses import Pause, paused_elapsed, read_clock
 from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status, Ticket
 from frontline.web import escalation, macros, presence, queues, timeline
@@ -122,15 +122,22 @@ def sla_panel(db: Session, ticket_id: int, now: datetime | None = None) -> SlaPa
         if start is None:
             clocks.append(Clock(metric, "idle", None, None, None, minutes))
             continue
-        reading = read_clock(calendar, start, timedelta(minutes=minutes), now, pauses)
-        due = stored_due or reading.due
+        # The stored due time is what queues sort and warn by; business time is counted against it. A
+        # clock standing still (no due time) counts what is left from its start instead.
+        if stored_due is None or paused:
+            reading = read_clock(calendar, start, timedelta(minutes=minutes), now, pauses)
+            due, remaining = stored_due or reading.due, reading.remaining
+        else:
+            due = stored_due
+            remaining = (paused_elapsed(calendar, now, due, pauses) if due >= now
+                         else -paused_elapsed(calendar, due, now, pauses))
         if breached[metric] is not None or (due is not None and due < now):
             state = "breached"
-        elif reading.paused or due is None:
+        elif paused or due is None:
             state = "paused"
         else:
             state = queues.sla_state(due, now, warn)
-        clocks.append(Clock(metric, state, due, reading.remaining, None, minutes))
+        clocks.append(Clock(metric, state, due, remaining, None, minutes))
     return SlaPanel(str(name), clocks, paused)
 
 
