@@ -133,3 +133,39 @@ def test_sentiment_prefix_lookup_equals_scanning_the_lexicon():
         words |= {stem, stem[:1], stem[:2], stem + "ами", stem.upper() + "!", stem + "'s"}
         words |= {stem + "".join(rng.choice("abeопрт") for _ in range(rng.randrange(1, 5))) for _ in range(3)}
     assert [w for w in sorted(words) if _word_weight(w) != scanned(w)] == []
+
+
+def test_a_published_schedule_decides_who_takes_new_tickets(client, database, desk):
+    """The one-query assignment of a new ticket follows the planner's roster, as `assign.candidates` does."""
+    from datetime import UTC, datetime, timedelta
+
+    from frontline.accounts.models import User
+    from frontline.workforce import service as planner
+    from tests.workforce.planner_helpers import roster_doc
+
+    user_id = desk.agent1.user.id
+    with database.session() as db:
+        db.get(User, user_id).availability = "online"
+    r = client.put(f"/api/v1/teams/{desk.l1.id}/routing", json={"strategy": "least_loaded"},
+                   headers=desk.admin.headers)
+    assert r.status_code == 200, r.text
+
+    def assignee() -> int | None:
+        t = client.post("/api/v1/tickets", json={"subject": "Hi", "description": "x", "team_id": desk.l1.id,
+                                                 "customer": {"email": "r@client.example"}},
+                        headers=desk.admin.headers)
+        assert t.status_code == 201, t.text
+        return t.json()["assignee_id"]
+
+    assert assignee() == user_id  # no schedule: every online member
+    now = datetime.now(UTC)
+    slot = now.replace(minute=0 if now.minute < 30 else 30, second=0, microsecond=0) - timedelta(hours=1)
+    tomorrow = roster_doc(desk.l1.id, user_id, shift_day=slot.date() + timedelta(days=1), shift_start="09:00")
+    tomorrow["start"] = (slot.date() - timedelta(days=1)).isoformat()
+    with database.session() as db:
+        planner.publish(db, tomorrow, actor_id=None, force=True)
+    assert assignee() is None  # a schedule covers today and the agent is not on shift
+    current = roster_doc(desk.l1.id, user_id, shift_day=slot.date(), shift_start=slot.strftime("%H:%M"))
+    with database.session() as db:
+        planner.publish(db, current, actor_id=None, force=True)
+    assert assignee() == user_id
