@@ -84,11 +84,14 @@ def _mail(i: int, rng: random.Random, sent: list[str]) -> bytes:
     return bytes(mail)
 
 
-def build_maildir(path: Path, count: int, seed: int = 7) -> mailbox.Maildir:
-    """Generated mail plus the corpus (with fresh Message-IDs so repeats are not deduplicated away)."""
+def build_maildir(path: Path, count: int, seed: int = 7) -> tuple[mailbox.Maildir, list[str]]:
+    """Generated mail plus the corpus (with fresh Message-IDs so repeats are not deduplicated away), and the
+    keys in the order the mail arrived (sorting Maildir names would not give it: their microseconds are not
+    zero-padded, so replies would often come before the mail they answer, and differently in every run)."""
     rng = random.Random(seed)
     corpus = sorted(CORPUS.glob("*/*.eml")) if CORPUS.is_dir() else []
     box = mailbox.Maildir(str(path), create=True)
+    keys: list[str] = []
     sent: list[str] = []
     for i in range(count):
         if corpus and i % 20 == 0:
@@ -98,8 +101,8 @@ def build_maildir(path: Path, count: int, seed: int = 7) -> mailbox.Maildir:
             raw = _mail(i - 1, random.Random(i - 1), [])  # a redelivery of an earlier message
         else:
             raw = _mail(i, rng, sent)
-        box.add(raw)
-    return box
+        keys.append(box.add(raw))
+    return box, keys
 
 
 def server_cpu(url: str) -> float:
@@ -122,8 +125,7 @@ def run(kind: str, count: int, *, per_message: bool, listeners: bool) -> None:
             hooks.clear()
         with db.session() as session:
             mailbox_id = create_mailbox(session, MailboxCreate(name="support", address="support@desk.example")).id
-        box = build_maildir(Path(tmp) / "Maildir", count)
-        keys = sorted(box.keys())
+        box, keys = build_maildir(Path(tmp) / "Maildir", count)
         mode = "per message" if per_message else f"batches of {BATCH_SIZE}"
         print(f"\n{kind}, {mode}, listeners {'on' if listeners else 'off'}: {len(keys)} messages in the Maildir; "
               f"RSS {rss_mib():.0f} MiB before intake; load average {os.getloadavg()[0]:.1f}")
