@@ -233,6 +233,8 @@ def test_bulk_merge_permissions_and_bad_input(browser_for, desk, database) -> No
     assert agent.post("/ui/bulk/merge", {"ids": [mine, theirs], "into": str(mine)}).status_code == 404
     assert agent.post("/ui/bulk/merge", {"ids": [mine]}).status_code == 422
     assert agent.post("/ui/bulk/merge", {}).status_code == 422
+    nothing = agent.post("/ui/bulk", {"status": "open"})
+    assert nothing.status_code == 422 and "Select at least one ticket" in nothing.text
     outside = agent.post("/ui/bulk/merge", {"ids": [mine, also_mine], "into": str(theirs)})
     assert outside.status_code == 422 and "among the selected" in outside.text
     with database.session() as db:
