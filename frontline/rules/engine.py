@@ -23,6 +23,7 @@ from frontline.rules.actions import RuleContext, run_actions
 from frontline.rules.conditions import Compiled, compile_conditions, parse_block
 from frontline.rules.facts import TicketFacts
 from frontline.rules.models import Rule, RuleKind, WebhookEndpoint
+from frontline.rules.quick import QuickActions, quick
 from frontline.tickets.models import Ticket, TicketEvent
 
 MAX_PASSES = 5
@@ -40,6 +41,7 @@ class LoadedRule:
     actions: list[dict[str, Any]]
     owner_id: int | None
     conditions: dict[str, Any]
+    quick: bool = False  # every action can be carried out in plain SQL (rules/quick.py)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Config:
 def load_rule(row: Rule) -> LoadedRule:
     all_of, any_of = parse_block(row.conditions)
     return LoadedRule(row.id, row.name, row.kind, frozenset(row.events or ()), compile_conditions(all_of, any_of),
-                      list(row.actions or []), row.owner_id, row.conditions or {})
+                      list(row.actions or []), row.owner_id, row.conditions or {}, quick(list(row.actions or [])))
 
 
 _cache: dict[str, tuple[tuple[Any, ...], Config]] = {}
@@ -143,8 +145,11 @@ def _one_pass(db: Session, cfg: Config, chain: Chain, facts: TicketFacts, event:
         if rule.id in chain.fired or not rule.compiled.matches(facts):
             continue
         chain.fired.add(rule.id)
-        fire(db, rule, facts.ticket_id, prefix, cause=event)
-        facts.forget()
+        if rule.quick:
+            fire_quick(db, rule, facts, cause=event)
+        else:
+            fire(db, rule, facts.ticket_id, prefix, cause=event)
+            facts.forget()
         fired.append(rule.id)
     return fired
 
@@ -155,19 +160,32 @@ def fire(db: Session, rule: LoadedRule, ticket_id: int, prefix: str, *, cause: s
     if ticket is None:
         return
     db.flush()
-    raw = Raw(db)
-    # The firing itself, in plain SQL; everything after it in the ticket's history is what the actions wrote.
-    last_id = int(raw.value(
-        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, data, created_at) VALUES (:t, 'rule_fired', 'system',"
-        f" :data{raw.json_cast()}, :now) RETURNING id",
-        {"t": ticket_id, "data": raw.json({"rule_id": rule.id, "rule": rule.name, "on": cause}),
-         "now": raw.time(utcnow())}))
+    last_id = _fired(Raw(db), ticket_id, rule, cause)
     endpoints = run_actions(db, ticket, rule.actions, RuleContext(rule.id, rule.name, rule.owner_id, prefix))
     db.flush()
     stamp = {"by": "rule", "rule_id": rule.id, "rule": rule.name}
     _stamp(db, ticket_id, last_id, stamp)
     for endpoint_id in endpoints:
         webhooks.enqueue_delivery(db, endpoint_id, "rule", ticket, extra={"rule": stamp})
+
+
+def _fired(raw: Raw, ticket_id: int, rule: LoadedRule, cause: str) -> int:
+    """The firing itself, in plain SQL; everything after it in the ticket's history is what the actions wrote."""
+    return int(raw.value(
+        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, data, created_at) VALUES (:t, 'rule_fired', 'system',"
+        f" :data{raw.json_cast()}, :now) RETURNING id",
+        {"t": ticket_id, "data": raw.json({"rule_id": rule.id, "rule": rule.name, "on": cause}),
+         "now": raw.time(utcnow())}))
+
+
+def fire_quick(db: Session, rule: LoadedRule, facts: TicketFacts, *, cause: str) -> None:
+    """`fire` for a rule whose actions all set fields or tags or notify: plain SQL on the values the facts hold,
+    the same history (already stamped) and the same `updated` events (rules/quick.py)."""
+    if db.dirty or db.new or db.deleted:
+        db.flush()
+    raw = facts.raw
+    _fired(raw, facts.ticket_id, rule, cause)
+    QuickActions(db, raw, facts, {"by": "rule", "rule_id": rule.id, "rule": rule.name}).run(rule.actions)
 
 
 def _stamp(db: Session, ticket_id: int, last_id: int, stamp: dict[str, Any]) -> None:
