@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routing_listeners.install(settings)
     sla_listeners.install()
     rules_listeners.install(settings)
+    routing_listeners.install_after_rules()
     for router in (tickets_router, accounts_router, contacts_router, portal_router, routing_router,
                    sla_router):
         api.include_router(router)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.models import Availability, TeamMember, User
 from frontline.kit.db import utcnow
+from frontline.kit.rawsql import Raw
 from frontline.routing.models import Strategy, TeamRouting
 from frontline.tickets.models import Ticket
 from frontline.tickets.status import OPEN_STATUSES
@@ -72,6 +73,57 @@ def _free(pool: Sequence[Candidate]) -> list[Candidate]:
     return [c for c in pool if c.open_count < c.capacity]
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a ticket asks of its agent: skills from the catalogue and the customer's language."""
+
+    skills: frozenset[str] = frozenset()
+    language: str | None = None
+
+    def record(self, unmet: dict[str, object]) -> dict[str, object]:
+        """History data of an assignment: what was required and, on a fallback, what nobody could give."""
+        data: dict[str, object] = {}
+        if self.skills:
+            data["skills"] = sorted(self.skills)
+        if self.language:
+            data["language"] = self.language
+        if unmet:
+            data["fallback"] = unmet
+        return data
+
+
+def _primary(code: str) -> str:
+    return code.lower().split("-", 1)[0]
+
+
+def speaks(candidate: Candidate, language: str) -> bool:
+    """'ru' and 'ru-RU' are the same language for this purpose."""
+    return any(_primary(code) == _primary(language) for code in candidate.languages)
+
+
+def narrow(pool: Sequence[Candidate], needs: Needs) -> tuple[list[Candidate], dict[str, object]]:
+    """The agents (of those online) who meet the ticket's needs, and the needs nobody online meets.
+
+    A need counts only if some online agent of the team meets it: then the ticket waits for such an agent's
+    free slot (capacity still holds). A need nobody online meets is dropped and reported, so the ticket goes
+    to any free agent and the history says why. Language first (a customer must be understood), then skills."""
+    chosen = list(pool)
+    unmet: dict[str, object] = {}
+    if needs.language:
+        speakers = [c for c in chosen if speaks(c, needs.language)]
+        if speakers:
+            chosen = speakers
+        else:
+            unmet["language"] = needs.language
+    if needs.skills:
+        skilled = [c for c in chosen if needs.skills <= c.skills]
+        if skilled:
+            chosen = skilled
+        else:
+            unmet["skills"] = sorted(needs.skills)
+    return chosen, unmet
+
+
 def choose(strategy: str, pool: Sequence[Candidate], *, last_user_id: int | None,
            skills: frozenset[str] = frozenset(), language: str | None = None) -> int | None:
     """The agent who gets the next ticket, or None when nobody is free (the ticket waits in the queue)."""
@@ -82,24 +134,58 @@ def choose(strategy: str, pool: Sequence[Candidate], *, last_user_id: int | None
         after = [c for c in free if last_user_id is not None and c.user_id > last_user_id]
         return (after or free)[0].user_id
     if strategy == Strategy.skill_based:
-        matching = [c for c in free if skills <= c.skills and (language is None or language in c.languages)]
-        free = matching or []
+        free = _free(narrow(pool, Needs(skills, language))[0])
         if not free:
             return None
     return min(free, key=lambda c: (c.load, c.open_count, c.user_id)).user_id
 
 
-def auto_assign(db: Session, ticket: Ticket, *, skills: frozenset[str] = frozenset(),
-                language: str | None = None) -> int | None:
-    """Assign an unassigned ticket by its team's strategy; returns the agent or None."""
+def needs_of(raw: Raw, ticket_id: int, *, category_id: int | None, contact_id: int | None,
+             tags: Sequence[str] | None = None) -> Needs:
+    """A ticket's required skills: its tags that name a skill in the catalogue, and its category's name if the
+    catalogue lists it; its required language: the customer's (contact's) language. `tags` when known (the
+    creation snapshot), else read."""
+    if tags is None:
+        tags = [str(r[0]) for r in raw.rows("SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id"
+                                            " WHERE tt.ticket_id = :t", {"t": ticket_id})]
+    names = {" ".join(str(t).split()).lower() for t in tags}
+    if category_id is not None:
+        found = raw.one("SELECT name FROM category WHERE id = :id", {"id": category_id})
+        if found is not None:
+            names.add(" ".join(str(found[0]).split()).lower())
+    skills: frozenset[str] = frozenset()
+    if names:
+        wanted = sorted(names)
+        marks = ", ".join(f":s{n}" for n in range(len(wanted)))
+        skills = frozenset(str(r[0]) for r in raw.rows(f"SELECT name FROM skill WHERE name IN ({marks})",
+                                                       {f"s{n}": v for n, v in enumerate(wanted)}))
+    language = None
+    if contact_id is not None:
+        found = raw.one("SELECT language FROM contact WHERE id = :id", {"id": contact_id})
+        if found is not None and found[0] and str(found[0]).strip():
+            language = str(found[0]).strip().lower()
+    return Needs(skills, language)
+
+
+def auto_assign(db: Session, ticket: Ticket) -> tuple[int, dict[str, object]] | None:
+    """Assign an unassigned ticket by its team's strategy; returns the agent and the assignment's history data
+    (what a skill-based team required, and any fallback), or None."""
     if ticket.team_id is None or ticket.assignee_id is not None:
         return None
     routing = routing_of(db, ticket.team_id, lock=True)
     if routing is None or routing.strategy == Strategy.manual:
         return None
     pool = candidates(db, ticket.team_id, routing.default_capacity)
-    chosen = choose(routing.strategy, pool, last_user_id=routing.last_assigned_user_id, skills=skills,
-                    language=language)
-    if chosen is not None:
-        routing.last_assigned_user_id = chosen
-    return chosen
+    needs = Needs()
+    unmet: dict[str, object] = {}
+    if routing.strategy == Strategy.skill_based:
+        db.flush()  # tags and category as they are now
+        needs = needs_of(Raw(db), ticket.id, category_id=ticket.category_id, contact_id=ticket.contact_id)
+        pool, unmet = narrow(pool, needs)
+        chosen = choose(Strategy.least_loaded, pool, last_user_id=routing.last_assigned_user_id)
+    else:
+        chosen = choose(routing.strategy, pool, last_user_id=routing.last_assigned_user_id)
+    if chosen is None:
+        return None
+    routing.last_assigned_user_id = chosen
+    return chosen, needs.record(unmet)

@@ -16,13 +16,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from frontline.kit.rawsql import Raw
-from frontline.routing.assign import Candidate, choose
+from frontline.routing.assign import Candidate, choose, narrow, needs_of
 from frontline.routing.classifier import Classifier
 from frontline.routing.models import Strategy
 from frontline.tickets.history import display
-from frontline.tickets.models import Priority
+from frontline.tickets.models import Priority, Ticket
 from frontline.tickets.status import OPEN_STATUSES
 from frontline.workforce.roster import rostered
 
@@ -40,10 +41,11 @@ CANDIDATES = (
 )
 
 
-def _event(raw: Raw, ticket_id: int, field: str, old: Any, new: Any, by: str, now: Any) -> dict[str, Any]:
+def _event(raw: Raw, ticket_id: int, field: str, old: Any, new: Any, by: str, now: Any,
+           extra: dict[str, object] | None = None) -> dict[str, Any]:
     """A system 'changed' history row, as tickets.history.record writes it."""
     return {"t": ticket_id, "field": field, "old": display(field, old), "new": display(field, new),
-            "data": raw.json({"by": by}), "now": now}
+            "data": raw.json({"by": by, **(extra or {})}), "now": now}
 
 
 def record_events(raw: Raw, rows: list[dict[str, Any]]) -> None:
@@ -91,14 +93,23 @@ def classify(raw: Raw, ticket: dict[str, Any], model: Classifier, text: str, *, 
     return changed
 
 
-def pick_agent(db: Session, raw: Raw, team_id: int, now: datetime) -> int | None:
-    """Lock the team's routing row, then choose the agent by its strategy (None: manual, or nobody free)."""
+def pick_agent(db: Session, raw: Raw, ticket: dict[str, Any], now: datetime, *, defer_skill_based: bool = False
+               ) -> tuple[int, dict[str, object]] | None:
+    """Lock the team's routing row, then choose the agent by its strategy (None: manual, or nobody free).
+
+    Returns the agent and the assignment's history data (a skill-based team's needs and any fallback). With
+    `defer_skill_based`, a skill-based team's ticket is only marked (`assign_after_rules`): it is assigned after
+    the `created` triggers, so tags a rule adds count as required skills (listeners.install_after_rules)."""
+    team_id = ticket["team_id"]
     lock = " FOR UPDATE" if raw.postgres else ""
     routing = raw.one("SELECT strategy, default_capacity, last_assigned_user_id FROM team_routing"
                       f" WHERE team_id = :t AND strategy <> :manual{lock}", {"t": team_id, "manual": Strategy.manual})
     if routing is None:
         return None
     strategy, default_capacity, last_user_id = routing
+    if strategy == Strategy.skill_based and defer_skill_based:
+        ticket["assign_after_rules"] = True
+        return None
     day = now.date()
     members = raw.rows(CANDIDATES, {"team": team_id, "yes": True, **_days(raw, day)})
     if not members:
@@ -110,10 +121,38 @@ def pick_agent(db: Session, raw: Raw, team_id: int, now: datetime) -> int | None
     pool = [Candidate(int(uid), capacity if capacity is not None else default_capacity, int(count), int(weight),
                       frozenset(raw.read_json(skills) or []), frozenset(raw.read_json(languages) or []))
             for uid, capacity, skills, languages, count, weight, _ in members]
+    why: dict[str, object] = {}
+    if strategy == Strategy.skill_based:
+        needs = needs_of(raw, ticket["id"], category_id=ticket["category_id"], contact_id=ticket["contact_id"],
+                         tags=ticket.get("tags"))
+        pool, unmet = narrow(pool, needs)
+        why = needs.record(unmet)
+        strategy = Strategy.least_loaded
     chosen = choose(strategy, pool, last_user_id=last_user_id)
-    if chosen is not None:
-        raw.run("UPDATE team_routing SET last_assigned_user_id = :u WHERE team_id = :t", {"u": chosen, "t": team_id})
-    return chosen
+    if chosen is None:
+        return None
+    raw.run("UPDATE team_routing SET last_assigned_user_id = :u WHERE team_id = :t", {"u": chosen, "t": team_id})
+    return chosen, why
+
+
+def assign_after_rules(db: Session, raw: Raw, ticket: dict[str, Any], now: datetime) -> None:
+    """A new ticket of a skill-based team, after the `created` triggers ran: assign it by what it is now (rules may
+    have tagged, categorised or moved it; they may also have assigned it already)."""
+    row = raw.one("SELECT team_id, assignee_id, category_id, contact_id FROM ticket WHERE id = :id",
+                  {"id": ticket["id"]})
+    if row is None or row[0] is None or row[1] is not None:
+        return
+    current = {"id": ticket["id"], "team_id": row[0], "category_id": row[2], "contact_id": row[3], "tags": None}
+    picked = pick_agent(db, raw, current, now)
+    if picked is None:
+        return
+    chosen, why = picked
+    ticket["assignee_id"] = chosen
+    raw.run("UPDATE ticket SET assignee_id = :a WHERE id = :id", {"a": chosen, "id": ticket["id"]})
+    record_events(raw, [_event(raw, ticket["id"], "assignee_id", None, chosen, "routing", raw.time(now), why)])
+    loaded = db.identity_map.get(identity_key(Ticket, ticket["id"]))
+    if loaded is not None:  # a rule loaded it through the ORM: reread
+        db.expire(loaded)
 
 
 def _days(raw: Raw, day: date) -> dict[str, Any]:
@@ -124,16 +163,17 @@ def _days(raw: Raw, day: date) -> dict[str, Any]:
 
 
 def route_new(db: Session, raw: Raw, ticket: dict[str, Any], *, model: Classifier | None, text: str,
-              threshold: float, apply_priority: bool, now: datetime) -> None:
+              threshold: float, apply_priority: bool, now: datetime, defer_skill_based: bool = False) -> None:
     """Classify and assign a ticket just created; updates `ticket` (the event's snapshot) with what changed."""
     events: list[dict[str, Any]] = []
     changed = (classify(raw, ticket, model, text, threshold=threshold, apply_priority=apply_priority, now=now,
                         events=events) if model is not None else {})
     if ticket["team_id"] is not None and ticket["assignee_id"] is None:
-        chosen = pick_agent(db, raw, ticket["team_id"], now)
-        if chosen is not None:
+        picked = pick_agent(db, raw, ticket, now, defer_skill_based=defer_skill_based)
+        if picked is not None:
+            chosen, why = picked
             ticket["assignee_id"] = changed["assignee_id"] = chosen
-            events.append(_event(raw, ticket["id"], "assignee_id", None, chosen, "routing", raw.time(now)))
+            events.append(_event(raw, ticket["id"], "assignee_id", None, chosen, "routing", raw.time(now), why))
     if changed:
         raw.run(f"UPDATE ticket SET {', '.join(f'{k} = :{k}' for k in changed)} WHERE id = :id",
                 {**changed, "id": ticket["id"]})

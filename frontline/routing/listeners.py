@@ -24,7 +24,14 @@ def _team_assigns(db: Session, ticket_id: int) -> bool:
     return row is not None and row[0] != Strategy.manual
 
 
+# Whether skill-based assignment of new tickets waits for the `created` triggers (install_after_rules ran after
+# the rules' listener was registered). install() resets it, so a desk wired without it assigns at once.
+_after_rules = {"on": False}
+
+
 def install(settings: Settings) -> None:
+    _after_rules["on"] = False
+
     def on_created(db: Session, event: hooks.TicketEvent) -> None:
         if event.message_id is not None:
             scored = service.record_sentiment(db, event.ticket_id, event.message_id, event.text)
@@ -35,7 +42,7 @@ def install(settings: Settings) -> None:
         if event.ticket is not None:
             hotpath.route_new(db, Raw(db), event.ticket, model=model, text=event.text,
                               threshold=settings.routing_confidence_threshold, apply_priority=from_customer,
-                              now=utcnow())
+                              now=utcnow(), defer_skill_based=_after_rules["on"])
             return
         model_present = model is not None
         if not model_present and not _team_assigns(db, event.ticket_id):
@@ -55,3 +62,14 @@ def install(settings: Settings) -> None:
 
     hooks.listen("created", "routing", on_created)
     hooks.listen("customer_message", "routing.sentiment", on_customer_message)
+
+
+def install_after_rules() -> None:
+    """Register the second half of routing a new ticket, to run after the rules' `created` triggers: a ticket of a
+    skill-based team is assigned then, so the skill tags and category a rule sets count (docs/routing.md)."""
+    def on_created_late(db: Session, event: hooks.TicketEvent) -> None:
+        if event.ticket is not None and event.ticket.pop("assign_after_rules", False):
+            hotpath.assign_after_rules(db, Raw(db), event.ticket, utcnow())
+
+    hooks.listen("created", "routing.after_rules", on_created_late)
+    _after_rules["on"] = True

@@ -69,11 +69,13 @@ def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) ->
 
 
 def assign(db: Session, ticket: Ticket, actor: Principal | None) -> int | None:
-    chosen = auto_assign(db, ticket)
-    if chosen is not None:
-        ticket.assignee_id = chosen
-        history.record(db, ticket.id, "changed", actor, field="assignee_id", old=None, new=chosen,
-                       data={"by": "routing"})
+    result = auto_assign(db, ticket)
+    if result is None:
+        return None
+    chosen, why = result
+    ticket.assignee_id = chosen
+    history.record(db, ticket.id, "changed", actor, field="assignee_id", old=None, new=chosen,
+                   data={"by": "routing", **why})
     return chosen
 
 
