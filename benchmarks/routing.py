@@ -197,6 +197,7 @@ def main() -> None:
             routing_listeners.install(settings)
             sla_listeners.install()
             rules_listeners.install(settings)
+            routing_listeners.install_after_rules()
             full = run(url, tickets[:args.full_tickets or len(tickets)], args.batch)
             hooks.clear()
         for name, r in (("plain", plain), ("rules", only_rules), ("full", full)):

@@ -68,8 +68,9 @@ class QuickActions:
             if field is not None:
                 self.touched = True
                 self.row["updated_at"] = self.raw.time(self.now)
-                self.raw.run("UPDATE ticket SET updated_at = :now WHERE id = :id",
-                             {"now": self.raw.time(self.now), "id": self.ticket_id})
+                if field == "tags":  # the other fields' UPDATE set it already
+                    self.raw.run("UPDATE ticket SET updated_at = :now WHERE id = :id",
+                                 {"now": self.raw.time(self.now), "id": self.ticket_id})
                 self._expire()
                 hooks.emit(self.db, hooks.TicketEvent("updated", self.ticket_id, None, fields=(field,)))
         if self.touched:
@@ -105,7 +106,8 @@ class QuickActions:
         old = self.row[column]
         if old == value:
             return False
-        self.raw.run(f"UPDATE ticket SET {column} = :v WHERE id = :id", {"v": value, "id": self.ticket_id})
+        self.raw.run(f"UPDATE ticket SET {column} = :v, updated_at = :now WHERE id = :id",
+                     {"v": value, "now": self.raw.time(self.now), "id": self.ticket_id})
         self._changed(column, old, value)
         self.row[column] = value
         self._keep_snapshot(column, value)
@@ -124,7 +126,8 @@ class QuickActions:
         if old_id is not None:
             found = self.raw.one("SELECT name FROM category WHERE id = :id", {"id": old_id})
             old_name = found[0] if found else None
-        self.raw.run("UPDATE ticket SET category_id = :v WHERE id = :id", {"v": new_id, "id": self.ticket_id})
+        self.raw.run("UPDATE ticket SET category_id = :v, updated_at = :now WHERE id = :id",
+                     {"v": new_id, "now": self.raw.time(self.now), "id": self.ticket_id})
         self._changed("category", old_name, name or None)
         self.row["category_id"] = new_id
         self._keep_snapshot("category_id", new_id)
