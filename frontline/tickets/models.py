@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
@@ -82,6 +82,9 @@ class Ticket(Base):
         Index("ix_ticket_created", "created_at", "id"),
         Index("ix_ticket_org", "organisation_id", "created_at"),
         Index("ix_ticket_line_queue", "line", "status", "priority", "created_at", "id"),
+        # The team-unassigned queue: one ordered range per team, status and priority (web/queues.py).
+        Index("ix_ticket_unassigned_queue", "team_id", "status", "priority", "created_at", "id",
+              sqlite_where=text("assignee_id IS NULL"), postgresql_where=text("assignee_id IS NULL")),
         {"sqlite_autoincrement": True},
     )
 

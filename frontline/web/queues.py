@@ -359,8 +359,10 @@ def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "prio
         risk = _risk_clause(w, now, windows) if f.sla_at_risk else None
         keys = _by_due(raw, w, cursor, limit, risk)
     elif sort == "priority":
-        w = conditions(raw, f, principal, now, windows)
-        keys = _by_priority(raw, w, decode_cursor(cursor, "iti") if cursor else None, limit, [])
+        splits = _unassigned_splits(f)
+        w = conditions(raw, replace(f, team_id=[], status=[]) if splits else f, principal, now, windows)
+        parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
+        keys = _by_priority(raw, w, decode_cursor(cursor, "iti") if cursor else None, limit, [], parts)
     else:
         keys = _by_time(raw, conditions(raw, f, principal, now, windows), sort, cursor, limit)
     next_cursor = encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
@@ -388,11 +390,25 @@ def _by_time(raw: Raw, w: _Where, sort: str, cursor: str | None, limit: int) -> 
     return [(r[0], [raw.read_time(r[1]), r[0]]) for r in rows]
 
 
-def _by_priority(raw: Raw, w: _Where, after: list[Any] | None, limit: int, extra: list[str]
-                 ) -> list[tuple[int, list[Any]]]:
-    """Most urgent first, then the longest waiting: one ordered index range per priority level glued with
-    UNION ALL (neither database reads "priority DESC, created_at ASC" from an ascending index; see
-    tickets/query.py and benchmarks/queue_view.py)."""
+MAX_SPLITS = 32  # team x status pairs read as branches of their own; beyond that one branch per priority
+
+
+def _unassigned_splits(f: QueueFilter) -> list[tuple[int, str]]:
+    """The (team, status) pairs of an unassigned queue limited to teams and statuses (the 'unassigned' queue):
+    each pair, per priority, is one ordered range of the partial index ix_ticket_unassigned_queue. With the
+    pairs in IN lists neither database can read that index in order (PostgreSQL read every unassigned
+    ticket of a priority, ~20,000 rows at a million tickets). Empty when the filter is not of that shape."""
+    if f.assignee != "none" or not f.team_id or not f.status:
+        return []
+    pairs = [(int(team), str(status)) for team in sorted(set(f.team_id)) for status in sorted(set(map(str, f.status)))]
+    return pairs if len(pairs) <= MAX_SPLITS else []
+
+
+def _by_priority(raw: Raw, w: _Where, after: list[Any] | None, limit: int, extra: list[str],
+                 parts: Sequence[Sequence[str]] = ()) -> list[tuple[int, list[Any]]]:
+    """Most urgent first, then the longest waiting: one ordered index range per priority level (and per
+    condition set of `parts`, when given) glued with UNION ALL (neither database reads "priority DESC,
+    created_at ASC" from an ascending index; see tickets/query.py and benchmarks/queue_view.py)."""
     top = int(after[0]) if after is not None else int(Priority.urgent)
     if top < int(Priority.low) or top > int(Priority.urgent):
         raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.")
@@ -401,8 +417,10 @@ def _by_priority(raw: Raw, w: _Where, after: list[Any] | None, limit: int, extra
         conds = [*extra, f"t.priority = {w.param(level)}"]
         if after is not None and level == top:
             conds.append(f"(t.created_at, t.id) > ({w.param(raw.time(after[1]))}, {w.param(after[2])})")
-        branches.append(f"SELECT * FROM (SELECT t.id, t.priority, t.created_at FROM ticket t WHERE {w.sql(conds)} "
-                        f"ORDER BY t.created_at, t.id LIMIT {int(limit) + 1}) b{level}")
+        for n, part in enumerate(parts or [()]):
+            branches.append(f"SELECT * FROM (SELECT t.id, t.priority, t.created_at FROM ticket t "
+                            f"WHERE {w.sql([*conds, *part])} "
+                            f"ORDER BY t.created_at, t.id LIMIT {int(limit) + 1}) b{level}_{n}")
     sql = (f"SELECT id, priority, created_at FROM ({' UNION ALL '.join(branches)}) u "
            f"ORDER BY priority DESC, created_at, id LIMIT {int(limit) + 1}")
     return [(r[0], [r[1], raw.read_time(r[2]), r[0]]) for r in raw.rows(sql, w.params)]
