@@ -53,7 +53,6 @@ def agent_replied(db: Session, ticket_id: int, at: datetime) -> None:
         return
     if state.first_response_met_at is None:
         state.first_response_met_at = at
-    state.next_response_started_at = None
     _refresh(db, state)
 
 
@@ -71,6 +70,9 @@ def status_changed(db: Session, ticket: Ticket, at: datetime) -> None:
     state = db.get(TicketSla, ticket.id)
     if state is None:
         return
+    if ticket.merged_into_id is not None:
+        _stop(state)
+        return
     pauses = [list(p) for p in state.pauses or []]
     open_pause = bool(pauses) and pauses[-1][1] is None
     if ticket.status in PAUSING and not open_pause:
@@ -83,6 +85,12 @@ def status_changed(db: Session, ticket: Ticket, at: datetime) -> None:
     elif ticket.status not in (Status.solved, Status.closed) and state.resolution_met_at is not None:
         state.resolution_met_at = None  # reopened: the resolution clock runs on, minus the solved pause
     _refresh(db, state)
+
+
+def _stop(state: TicketSla) -> None:
+    """A merged ticket's clocks stop for good: no deadline, so no warning or breach (the conversation goes on
+    in the survivor, under its own clocks). Neither met nor breached: what was recorded before stays."""
+    state.first_response_due = state.next_response_due = state.resolution_due = state.next_due = None
 
 
 def _breach_actions(db: Session, ticket: Ticket, policy: Policy, metric: str) -> None:

@@ -133,4 +133,5 @@ def merge_tickets(db: Session, source: Ticket, target: Ticket, actor: Principal 
     history.record(db, target.id, "merged", actor, data={"from": source.id})
     history.record(db, source.id, "merged", actor, field="merged_into", old=None, new=target.id)
     db.flush()
+    hooks.emit(db, hooks.TicketEvent("status", source.id, actor, fields=("status", "merged_into")))  # SLA stops
     return target
