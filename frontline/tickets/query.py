@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +79,22 @@ def _conditions(f: TicketFilter, principal: Principal) -> list[ColumnElement[boo
     return conds
 
 
+MAX_PAIRS = 32  # team x status pairs read as branches of their own; beyond that one branch per priority
+
+
+def unassigned_pairs(f: TicketFilter) -> list[tuple[int, str]]:
+    """The (team, status) pairs of an unassigned-tickets filter limited to teams and statuses (the agent's
+    'Team unassigned' queue). Each pair, per priority, is one ordered range of the partial index
+    ix_ticket_unassigned_queue; with teams and statuses in IN lists neither database reads that index in
+    order (PostgreSQL read every unassigned ticket of a priority, ~20,000 rows at a million tickets).
+    Empty when the filter is not of that shape, or has more than MAX_PAIRS pairs."""
+    if f.assignee != "none" or not f.team_id or not f.status:
+        return []
+    statuses = sorted({str(s) for s in f.status})
+    pairs = [(int(team), status) for team in sorted(set(f.team_id)) for status in statuses]
+    return pairs if len(pairs) <= MAX_PAIRS else []
+
+
 def list_tickets(
     db: Session, principal: Principal, f: TicketFilter, *, sort: str = "-created", cursor: str | None = None,
     limit: int = 50,
@@ -87,11 +103,14 @@ def list_tickets(
     if sort not in SORTS:
         raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
     key = SORTS[sort]
-    conds = _conditions(f, principal)
     after = pagination.decode_cursor(cursor, key) if cursor else None
     if sort == "priority":
-        rows = _by_priority(db, conds, after, limit)
+        pairs = unassigned_pairs(f)
+        conds = _conditions(replace(f, team_id=[], status=[]) if pairs else f, principal)
+        parts = [[Ticket.team_id == team, Ticket.status == status] for team, status in pairs]
+        rows = _by_priority(db, conds, after, limit, parts)
     else:
+        conds = _conditions(f, principal)
         query = select(Ticket).where(*conds)
         if after is not None:
             query = query.where(pagination.after(key, after))
@@ -104,9 +123,10 @@ def list_tickets(
     return rows, next_cursor
 
 
-def _by_priority(db: Session, conds: list[ColumnElement[bool]], after: list[Any] | None, limit: int
-                 ) -> Sequence[Ticket]:
-    """The agent queue (urgent first, then oldest) as one index range per priority level.
+def _by_priority(db: Session, conds: list[ColumnElement[bool]], after: list[Any] | None, limit: int,
+                 parts: Sequence[Sequence[ColumnElement[bool]]] = ()) -> Sequence[Ticket]:
+    """The agent queue (urgent first, then oldest) as one index range per priority level (and per
+    condition set of `parts`, when given: see unassigned_pairs).
 
     Neither database can read "priority DESC, created_at ASC" from an ascending index, nor turn the
     keyset OR into one range: at a million tickets they sort every row after the cursor. Four small
@@ -120,8 +140,9 @@ def _by_priority(db: Session, conds: list[ColumnElement[bool]], after: list[Any]
         if after is not None and level == top:
             where.append(tuple_(Ticket.created_at, Ticket.id) > tuple_(literal(after[1], UTCDateTime()),
                                                                       literal(after[2])))
-        branch = select(Ticket).where(*where).order_by(Ticket.created_at, Ticket.id).limit(limit + 1)
-        branches.append(select(branch.subquery()))
+        for part in parts or [()]:
+            branch = select(Ticket).where(*where, *part).order_by(Ticket.created_at, Ticket.id).limit(limit + 1)
+            branches.append(select(branch.subquery()))
     if not branches:
         return []
     page = union_all(*branches).subquery()

@@ -23,7 +23,7 @@ from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.rawsql import Raw
 from frontline.tickets.models import Priority, Status
-from frontline.tickets.query import TicketFilter
+from frontline.tickets.query import TicketFilter, unassigned_pairs
 from frontline.web import timefmt
 from frontline.web.i18n import N_, _
 from frontline.web.models import SavedView
@@ -359,7 +359,7 @@ def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "prio
         risk = _risk_clause(w, now, windows) if f.sla_at_risk else None
         keys = _by_due(raw, w, cursor, limit, risk)
     elif sort == "priority":
-        splits = _unassigned_splits(f)
+        splits = unassigned_pairs(f)
         w = conditions(raw, replace(f, team_id=[], status=[]) if splits else f, principal, now, windows)
         parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
         keys = _by_priority(raw, w, decode_cursor(cursor, "iti") if cursor else None, limit, [], parts)
@@ -388,20 +388,6 @@ def _by_time(raw: Raw, w: _Where, sort: str, cursor: str | None, limit: int) -> 
     rows = raw.rows(f"SELECT t.id, {column} FROM ticket t WHERE {w.sql(extra)} "
                     f"ORDER BY {column}{direction}, t.id{direction} LIMIT {int(limit) + 1}", w.params)
     return [(r[0], [raw.read_time(r[1]), r[0]]) for r in rows]
-
-
-MAX_SPLITS = 32  # team x status pairs read as branches of their own; beyond that one branch per priority
-
-
-def _unassigned_splits(f: QueueFilter) -> list[tuple[int, str]]:
-    """The (team, status) pairs of an unassigned queue limited to teams and statuses (the 'unassigned' queue):
-    each pair, per priority, is one ordered range of the partial index ix_ticket_unassigned_queue. With the
-    pairs in IN lists neither database can read that index in order (PostgreSQL read every unassigned
-    ticket of a priority, ~20,000 rows at a million tickets). Empty when the filter is not of that shape."""
-    if f.assignee != "none" or not f.team_id or not f.status:
-        return []
-    pairs = [(int(team), str(status)) for team in sorted(set(f.team_id)) for status in sorted(set(map(str, f.status)))]
-    return pairs if len(pairs) <= MAX_SPLITS else []
 
 
 def _by_priority(raw: Raw, w: _Where, after: list[Any] | None, limit: int, extra: list[str],

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from frontline.accounts.principal import Principal
 from frontline.tickets.models import Priority, Status, Ticket
+from frontline.tickets.query import TicketFilter, list_tickets, unassigned_pairs
 from frontline.web import queues
 from tests.factories import make_team
 
@@ -58,7 +59,7 @@ def test_unassigned_pages_match_the_plain_rule(database, desk) -> None:  # type:
     _fill(database, [*mine, desk.l2.id], desk.agent1.user.id)
     agent = Principal(user_id=desk.agent1.user.id, role="agent", team_ids=frozenset(mine))
     f = queues.base_filter("unassigned", agent)
-    assert len(queues._unassigned_splits(f)) == 6  # two teams x three statuses, one branch each
+    assert len(unassigned_pairs(f)) == 6  # two teams x three statuses, one branch each
     expected = _expected(database, set(mine))
     assert len(expected) > 40
     for limit in (1, 7, 50):
@@ -74,10 +75,30 @@ def test_unassigned_pages_match_the_plain_rule(database, desk) -> None:  # type:
 
 def test_without_teams_or_with_too_many_pairs_one_branch_per_priority(database, desk) -> None:  # type: ignore[no-untyped-def]
     nobody = Principal(user_id=desk.agent1.user.id, role="agent", team_ids=frozenset())
-    assert queues._unassigned_splits(queues.base_filter("unassigned", nobody)) == []
+    assert unassigned_pairs(queues.base_filter("unassigned", nobody)) == []
     mine = [desk.l1.id]
     _fill(database, [*mine, desk.l2.id], desk.agent1.user.id)
     many = frozenset([*mine, *range(10**6, 10**6 + 10)])  # 11 teams x 3 statuses: 33 pairs, IN lists instead
     agent = Principal(user_id=desk.agent1.user.id, role="agent", team_ids=many)
-    assert queues._unassigned_splits(queues.base_filter("unassigned", agent)) == []
+    assert unassigned_pairs(queues.base_filter("unassigned", agent)) == []
     assert _pages(database, agent, queues.base_filter("unassigned", agent), 9) == _expected(database, set(mine))
+
+
+def test_api_list_of_unassigned_tickets_reads_the_same_pages(database, desk) -> None:  # type: ignore[no-untyped-def]
+    """GET /api/v1/tickets?assignee=none&team_id=..&status=..&sort=priority takes the same branches."""
+    third = make_team(database, "Third", "L2")
+    mine = [desk.l1.id, third.id]
+    _fill(database, [*mine, desk.l2.id], desk.agent1.user.id)
+    agent = Principal(user_id=desk.agent1.user.id, role="agent", team_ids=frozenset(mine))
+    f = TicketFilter(status=["new", "open", "on_hold"], assignee="none", team_id=mine)
+    assert len(unassigned_pairs(f)) == 6
+    for limit in (1, 7, 50):
+        seen: list[int] = []
+        cursor = None
+        while True:
+            with database.session(write=False) as db:
+                rows, cursor = list_tickets(db, agent, f, sort="priority", cursor=cursor, limit=limit)
+                seen.extend(t.id for t in rows)
+            if cursor is None:
+                break
+        assert seen == _expected(database, set(mine))
