@@ -73,6 +73,11 @@ def status_changed(db: Session, ticket: Ticket, at: datetime) -> None:
     if ticket.merged_into_id is not None:
         _stop(state)
         return
+    if ticket.status == Status.closed:  # final: resolved if not yet, and no clock may resume or breach
+        if state.resolution_met_at is None:
+            state.resolution_met_at = at
+        _stop(state)
+        return
     pauses = [list(p) for p in state.pauses or []]
     open_pause = bool(pauses) and pauses[-1][1] is None
     if ticket.status in PAUSING and not open_pause:
@@ -88,8 +93,8 @@ def status_changed(db: Session, ticket: Ticket, at: datetime) -> None:
 
 
 def _stop(state: TicketSla) -> None:
-    """A merged ticket's clocks stop for good: no deadline, so no warning or breach (the conversation goes on
-    in the survivor, under its own clocks). Neither met nor breached: what was recorded before stays."""
+    """A merged or closed ticket's clocks stop for good: no deadline, so no warning or breach (a merged
+    conversation goes on in the survivor, under its own clocks). What was recorded before stays."""
     state.first_response_due = state.next_response_due = state.resolution_due = state.next_due = None
 
 

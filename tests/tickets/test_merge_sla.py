@@ -83,3 +83,19 @@ def test_a_pending_ticket_merged_stays_stopped(client, database, desk) -> None: 
         fired = sla.check(db, now=utcnow() + timedelta(days=3))
     assert source["id"] not in {t for t, _, _ in fired}
     assert _sla_events(database, source["id"]) == []
+
+
+def test_closing_stops_every_clock_even_after_a_solved_pause(client, database, desk) -> None:  # type: ignore[no-untyped-def]
+    """Solved pauses the clocks; closing ends the ticket for good: no clock resumes, nothing breaches later."""
+    _policy(database)
+    ticket = _ticket(client, desk.agent1)
+    for status in ("solved", "closed"):
+        r = client.patch(f"/api/v1/tickets/{ticket['id']}", json={"status": status}, headers=desk.agent1.headers)
+        assert r.status_code == 200, r.text
+    clocks = _clocks(database, ticket["id"])
+    assert clocks["next_due"] is None and all(clocks[f"{m}_due"] is None for m in METRICS)
+    assert clocks["resolution_met_at"] is not None  # closed counts as resolved
+    with database.session() as db:
+        fired = sla.check(db, now=utcnow() + timedelta(days=3))
+    assert ticket["id"] not in {t for t, _, _ in fired}
+    assert _sla_events(database, ticket["id"]) == []
