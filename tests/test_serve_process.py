@@ -71,6 +71,10 @@ def test_demo_command_builds_a_desk(process_env: dict[str, str]) -> None:
     result = _run(process_env, "demo", "--tickets", "300", "--months", "2")
     assert result.returncode == 0, result.stderr
     assert "Demo desk ready" in result.stdout
+    assert "Routing model trained on the demo history: category" in result.stdout
+    from frontline.routing.training import current
+
+    assert current(Path(process_env["FRONTLINE_DATA_DIR"])) is not None  # new tickets get classified
     skipped = _run(process_env, "demo", "--if-empty")
     assert "skipped" in skipped.stdout
     token = (Path(process_env["FRONTLINE_DATA_DIR"]) / "demo-token.txt").read_text().strip()
