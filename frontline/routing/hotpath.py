@@ -23,6 +23,7 @@ from frontline.routing.assign import Candidate, choose, narrow, needs_of
 from frontline.routing.classifier import Classifier
 from frontline.routing.models import Strategy
 from frontline.tickets.history import display
+from frontline.tickets.labels import named_id
 from frontline.tickets.models import Priority, Ticket
 from frontline.tickets.status import OPEN_STATUSES
 from frontline.workforce.roster import rostered
@@ -54,10 +55,7 @@ def record_events(raw: Raw, rows: list[dict[str, Any]]) -> None:
 
 
 def _category_id(raw: Raw, name: str) -> int:
-    row = raw.one("SELECT id FROM category WHERE name = :n", {"n": name})
-    if row is not None:
-        return int(row[0])
-    return int(raw.value("INSERT INTO category (name) VALUES (:n) RETURNING id", {"n": name}))
+    return named_id(raw, "category", name)
 
 
 def classify(raw: Raw, ticket: dict[str, Any], model: Classifier, text: str, *, threshold: float,

@@ -29,7 +29,7 @@ from frontline.kit.rawsql import Raw
 from frontline.rules.facts import TicketFacts
 from frontline.tickets import hooks
 from frontline.tickets.history import display
-from frontline.tickets.labels import clean_tags
+from frontline.tickets.labels import clean_tags, named_id
 from frontline.tickets.models import Priority, Ticket
 from frontline.tickets.schemas import TicketUpdate
 
@@ -116,9 +116,7 @@ class QuickActions:
     def _category(self, name: str | None) -> bool:
         new_id = None
         if name:
-            found = self.raw.one("SELECT id FROM category WHERE name = :n", {"n": name})
-            new_id = int(found[0]) if found else int(self.raw.value(
-                "INSERT INTO category (name) VALUES (:n) RETURNING id", {"n": name}))
+            new_id = named_id(self.raw, "category", name)
         old_id = self.row["category_id"]
         if new_id == old_id:
             return False
@@ -146,9 +144,7 @@ class QuickActions:
             return None
         new = clean_tags(TicketUpdate.model_validate({"tags": wanted}).tags or [])
         if add:
-            found = self.raw.one("SELECT id FROM tag WHERE name = :n", {"n": tag})
-            tag_id = found[0] if found else self.raw.value("INSERT INTO tag (name) VALUES (:n) RETURNING id",
-                                                           {"n": tag})
+            tag_id = named_id(self.raw, "tag", tag)
             self.raw.run("INSERT INTO ticket_tag (ticket_id, tag_id) VALUES (:t, :g)",
                          {"t": self.ticket_id, "g": tag_id})
         else:

@@ -17,7 +17,7 @@ from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
 from frontline.tickets import history, hooks
-from frontline.tickets.labels import clean_tags
+from frontline.tickets.labels import clean_tags, named_id
 from frontline.tickets.models import Priority
 from frontline.tickets.sanitize import clean_html
 from frontline.tickets.schemas import TicketCreate
@@ -91,16 +91,12 @@ def _customer(raw: Raw, data: TicketCreate, now: datetime) -> tuple[int | None, 
 def _category(raw: Raw, name: str | None) -> int | None:
     if not name:
         return None
-    row = raw.one("SELECT id FROM category WHERE name = :n", {"n": name})
-    if row is not None:
-        return int(row[0])
-    return int(raw.value("INSERT INTO category (name) VALUES (:n) RETURNING id", {"n": name}))
+    return named_id(raw, "category", name)
 
 
 def _tags(raw: Raw, ticket_id: int, names: list[str]) -> None:
     for name in names:
-        row = raw.one("SELECT id FROM tag WHERE name = :n", {"n": name})
-        tag_id = row[0] if row else raw.value("INSERT INTO tag (name) VALUES (:n) RETURNING id", {"n": name})
+        tag_id = named_id(raw, "tag", name)
         raw.run("INSERT INTO ticket_tag (ticket_id, tag_id) VALUES (:t, :g)", {"t": ticket_id, "g": tag_id})
 
 

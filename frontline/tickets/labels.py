@@ -8,7 +8,24 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from frontline.kit.errors import InvalidInput
+from frontline.kit.rawsql import Raw
 from frontline.tickets.models import Category, Tag, TicketTag
+
+NAMED = ("tag", "category")
+
+
+def named_id(raw: Raw, table: str, name: str) -> int:
+    """The id of the tag or category called `name`, created on first use.
+
+    Safe when several transactions create the same new name at once: the insert yields to the other
+    writer's row (ON CONFLICT DO NOTHING waits for it on PostgreSQL) instead of failing the transaction.
+    """
+    assert table in NAMED
+    row = raw.one(f"SELECT id FROM {table} WHERE name = :n", {"n": name})
+    if row is None:
+        raw.run(f"INSERT INTO {table} (name) VALUES (:n) ON CONFLICT (name) DO NOTHING", {"n": name})
+        return int(raw.value(f"SELECT id FROM {table} WHERE name = :n", {"n": name}))
+    return int(row[0])
 
 
 def clean_tags(names: Iterable[str]) -> list[str]:
@@ -27,10 +44,7 @@ def tag_ids(db: Session, names: Sequence[str]) -> list[int]:
     found = dict(db.execute(select(Tag.name, Tag.id).where(Tag.name.in_(names))).all())
     for name in names:
         if name not in found:
-            tag = Tag(name=name)
-            db.add(tag)
-            db.flush()
-            found[name] = tag.id
+            found[name] = named_id(Raw(db), "tag", name)
     return [found[n] for n in names]
 
 
@@ -57,13 +71,7 @@ def set_tags(db: Session, ticket_id: int, names: Sequence[str]) -> None:
 def category_id(db: Session, name: str | None) -> int | None:
     if not name:
         return None
-    existing = db.scalar(select(Category.id).where(Category.name == name))
-    if existing is not None:
-        return existing
-    category = Category(name=name)
-    db.add(category)
-    db.flush()
-    return category.id
+    return named_id(Raw(db), "category", name)
 
 
 def category_names(db: Session, ids: Iterable[int | None]) -> dict[int, str]:

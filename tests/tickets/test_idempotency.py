@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from sqlalchemy import text
 
 from tests.factories import ticket_payload
 
@@ -61,3 +64,37 @@ def test_concurrent_retries_create_exactly_one(live_url, client, desk):
     assert all(r.status_code in (201, 409) for r in responses), [r.text for r in responses]
     assert ok and len({r.json()["id"] for r in ok}) == 1
     assert _count(client, desk.agent1) == 1
+
+
+
+def test_two_writers_creating_the_same_new_tag_and_category_both_succeed(database, desk):
+    """Writer A creates a new tag and category and has not committed when writer B wants the same names:
+    B waits for A (PostgreSQL's unique index, SQLite's write lock) and then uses A's rows, never fails."""
+    from frontline.tickets.create import create_ticket
+    from frontline.tickets.schemas import TicketCreate
+
+    def data(n: int) -> TicketCreate:
+        return TicketCreate.model_validate({**ticket_payload(), "subject": f"Race {n}", "tags": ["brand-new-tag"],
+                                            "category": "Brand new"})
+
+    second: list[object] = []
+    with database.session() as first:
+        create_ticket(first, None, data(1))
+        first.flush()
+
+        def other_writer() -> None:
+            try:
+                with database.session() as db:
+                    second.append(create_ticket(db, None, data(2)).id)
+            except Exception as exc:  # reported below, with the test's own assertion
+                second.append(exc)
+
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        time.sleep(0.5)  # B is now waiting for A
+    thread.join(timeout=30)
+    assert len(second) == 1 and isinstance(second[0], int), second
+    with database.session(write=False) as db:
+        assert db.execute(text("SELECT count(*) FROM tag WHERE name = 'brand-new-tag'")).scalar() == 1
+        assert db.execute(text("SELECT count(*) FROM category WHERE name = 'Brand new'")).scalar() == 1
+        assert db.execute(text("SELECT count(*) FROM ticket_tag")).scalar() == 2
