@@ -287,7 +287,7 @@ def test_agents_cannot_reach_rules_and_csrf_is_enforced(browser_for, desk, datab
 def test_every_rule_the_api_accepts_survives_the_form_unchanged(client, desk, database) -> None:  # type: ignore[no-untyped-def]
     """Rules made through the API, read into form rows and back, come out identical (no loss on save)."""
     from frontline.rules.schemas import RuleIn
-    from frontline.web.pages.rules_admin import Names, body_of, form_of_rule
+    from frontline.web.rule_form import Names, body_of, form_of_rule
 
     with database.session() as db:
         db.add(Calendar(name="Office", timezone="UTC", weekly_hours={"mon-fri": "09:00-17:00"}))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from frontline.kit.db import Database
 from frontline.sla.models import Calendar, Policy, TeamCalendar
-from frontline.web.pages.sla_admin import compact_week, format_minutes, parse_minutes
+from frontline.web.sla_form import compact_week, format_minutes, parse_minutes
 
 WEEK = {f"hours_{d}": "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")} | {"hours_sat": "", "hours_sun": ""}
 
