@@ -23,24 +23,36 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str, key: SortKey) -> list[Any]:
+    """Cursor values typed like the columns of an ORM sort key."""
+    return decode_shaped(cursor, "".join(_kind(col) for col, _ in key))
+
+
+def decode_shaped(cursor: str, shape: str) -> list[Any]:
+    """Cursor values in a sort's shape: 't' an aware time, 'i' an integer, 's' a text, 'v' as stored."""
     try:
         raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(raw, list) or len(raw) != len(key):
+        if not isinstance(raw, list) or len(raw) != len(shape):
             raise ValueError
-        return [_typed(col, value) for (col, _), value in zip(key, raw, strict=True)]
+        return [_typed(kind, value) for kind, value in zip(shape, raw, strict=True)]
     except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
         raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.") from exc
 
 
-def _typed(column: InstrumentedAttribute[Any], value: Any) -> Any:
+def _kind(column: InstrumentedAttribute[Any]) -> str:
     if isinstance(column.type, UTCDateTime | DateTime):
+        return "t"
+    return "i" if isinstance(column.type, Integer) else "v"
+
+
+def _typed(kind: str, value: Any) -> Any:
+    if kind == "t":
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive datetime in cursor")
         return parsed
-    if isinstance(column.type, Integer) and not isinstance(value, int):
+    if kind == "i" and (not isinstance(value, int) or isinstance(value, bool)):
         raise ValueError("integer expected")
-    return value
+    return str(value) if kind == "s" else value
 
 
 def after(key: SortKey, values: Sequence[Any]) -> ColumnElement[bool]:

@@ -1,4 +1,5 @@
-"""The agent's queues: built-in views, saved views, their filters, rows, SLA state and capped live counts.
+"""The agent's queues: built-in views, saved views, their filters and rows (SLA marks: sla_marks.py, counts:
+queue_counts.py).
 
 Queue pages are the workspace's hottest reads, so rows and counts are plain SQL (`kit.rawsql.Raw`) over
 the same indexes `tickets.query` uses, with the same visibility rule as `tickets.access.visible_clause`:
@@ -8,11 +9,9 @@ an agent sees their teams' tickets and the ones assigned to them; supervisors an
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from threading import Lock
 from typing import Any
 
 import orjson
@@ -21,27 +20,19 @@ from sqlalchemy.orm import Session
 from frontline.accounts.principal import Principal
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, NotFound
+from frontline.kit.pagination import decode_shaped, encode_cursor
 from frontline.kit.rawsql import Raw
 from frontline.tickets.models import Priority, Status
 from frontline.tickets.query import TicketFilter, unassigned_pairs
-from frontline.web import timefmt
-from frontline.web.i18n import N_, _
+from frontline.web.i18n import N_
 from frontline.web.models import SavedView
+from frontline.web.sla_marks import DEFAULT_WARN_MINUTES, SlaMark, mark, warn_windows
 
 UNSOLVED = [Status.new, Status.open, Status.pending, Status.on_hold]
-COUNT_CAP = 1000  # "999+" is all a sidebar needs; counting a million rows exactly is not worth it
-COUNT_TTL = 10.0  # seconds a user's sidebar counts are reused (the sidebar polls every 30 s)
 FILTER_KEYS = ("status", "priority", "line", "team_id", "assignee", "tag")
-DEFAULT_WARN_MINUTES = 30  # at-risk window of clocks whose policy is gone (a policy's own default too)
 SORTS = ("priority", "due", "-created", "created", "-updated", "updated")
 SORT_LABELS = {"priority": N_("Priority"), "due": N_("SLA due"), "-created": N_("Newest"),
                "created": N_("Oldest"), "-updated": N_("Recently updated")}
-METRIC_LABELS = {"first_response": N_("First response"), "next_response": N_("Next response"),
-                 "resolution": N_("Resolution")}
-STATE_LABELS = {"breached": N_("Breached"), "at_risk": N_("At risk"), "ok": N_("On track"),
-                "paused": N_("Paused"), "met": N_("Met"), "idle": N_("Not running")}
-
-
 @dataclass(frozen=True)
 class Queue:
     key: str
@@ -140,20 +131,6 @@ def resolve(db: Session, principal: Principal, key: str) -> tuple[Queue, QueueFi
     raise NotFound(f"No queue {key}.")
 
 
-def duration(value: timedelta) -> str:
-    """A span of (business) time as hours and minutes, e.g. '26 h 5 min' (rounded up to the minute)."""
-    minutes = -(-int(value.total_seconds()) // 60)
-    hours, minutes = divmod(max(minutes, 0), 60)
-    return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes) if hours else \
-        _("%(minutes)s min", minutes=minutes)
-
-
-def display_context(tz_name: str | None) -> dict[str, Any]:
-    """What templates need to show SLA marks and times: labels, a fast `when` and `duration`."""
-    return {"sla_states": STATE_LABELS, "sla_metrics": METRIC_LABELS, "when": timefmt.formatter(tz_name),
-            "duration": duration}
-
-
 # ---------------------------------------------------------------- SQL
 
 
@@ -182,12 +159,7 @@ class _Where:
         return " AND ".join([*self.clauses, *extra]) or "1 = 1"
 
 
-def warn_windows(raw: Raw) -> dict[int, int]:
-    """Each SLA policy's warning window in minutes."""
-    return {int(i): int(m) for i, m in raw.rows("SELECT id, warn_before_minutes FROM sla_policy")}
-
-
-def _risk_clause(w: _Where, now: datetime, windows: Mapping[int, int]) -> str:
+def risk_clause(w: _Where, now: datetime, windows: Mapping[int, int]) -> str:
     """SLA clocks `s` due within their policy's warning window (or overdue). The widest window bounds the
     range on the due-time index; a CASE narrows it per policy."""
     widest = max([DEFAULT_WARN_MINUTES, *windows.values()])
@@ -240,41 +212,9 @@ def conditions(raw: Raw, f: QueueFilter, principal: Principal, now: datetime,
     if f.contact_id is not None:
         w.add(f"t.contact_id = {w.param(f.contact_id)}")
     if f.sla_at_risk:
-        risk = _risk_clause(w, now, warn_windows(raw) if windows is None else windows)
+        risk = risk_clause(w, now, warn_windows(raw) if windows is None else windows)
         w.add(f"EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND {risk})")
     return w
-
-
-# ---------------------------------------------------------------- cursors
-
-
-def encode_cursor(values: Sequence[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    return base64.urlsafe_b64encode(orjson.dumps(plain)).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, shape: str) -> list[Any]:
-    """Cursor values in the shape of a sort: 't' a time, 'i' an integer, 's' a phase letter."""
-    try:
-        raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(raw, list) or len(raw) != len(shape):
-            raise ValueError
-        values: list[Any] = []
-        for kind, value in zip(shape, raw, strict=True):
-            if kind == "t":
-                parsed = datetime.fromisoformat(value)
-                if parsed.tzinfo is None:
-                    raise ValueError("naive datetime in cursor")
-                values.append(parsed)
-            elif kind == "i":
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise ValueError("integer expected")
-                values.append(value)
-            else:
-                values.append(str(value))
-        return values
-    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
-        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.") from exc
 
 
 # ---------------------------------------------------------------- rows
@@ -298,41 +238,6 @@ class Row:
     sla: SlaMark | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SlaMark:
-    """The next SLA deadline of a ticket: which clock, when, and how it stands (breached/at_risk/ok/paused)."""
-
-    metric: str | None
-    due: datetime | None
-    state: str
-
-
-def sla_state(due: datetime | None, now: datetime, warn_minutes: int) -> str:
-    if due is None:
-        return "paused"
-    if due < now:
-        return "breached"
-    if due - timedelta(minutes=warn_minutes) <= now:
-        return "at_risk"
-    return "ok"
-
-
-def mark(raw: Raw, values: Sequence[Any], status: str, now: datetime, windows: Mapping[int, int]) -> SlaMark | None:
-    """The SlaMark of a ticket_sla row read as (policy_id, pauses, next_due, first, next, resolution due)."""
-    policy_id, pauses, next_due_value, *dues = values
-    next_due = raw.read_time(next_due_value)
-    if next_due is None:
-        paused = bool(pauses) and _open_pause(raw.read_json(pauses))
-        return SlaMark(None, None, "paused") if paused and status not in (Status.solved, Status.closed) else None
-    metric = next((m for m, d in zip(METRIC_LABELS, dues, strict=True) if raw.read_time(d) == next_due), None)
-    warn = windows.get(int(policy_id), DEFAULT_WARN_MINUTES) if policy_id is not None else DEFAULT_WARN_MINUTES
-    return SlaMark(metric, next_due, sla_state(next_due, now, warn))
-
-
-def _open_pause(pauses: Any) -> bool:
-    return isinstance(pauses, list) and bool(pauses) and isinstance(pauses[-1], list) and pauses[-1][-1] is None
-
-
 _SORT_SQL = {  # sort column, descending?
     "-created": ("t.created_at", True), "created": ("t.created_at", False),
     "-updated": ("t.updated_at", True), "updated": ("t.updated_at", False),
@@ -352,17 +257,17 @@ def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "prio
     if sort not in SORTS:
         raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
     raw, now = Raw(db), now or utcnow()
-    _serial(db, raw)
+    serial_reads(db, raw)
     windows = warn_windows(raw)
     if sort == "due":  # the at-risk condition goes on the joined clocks, not into a second look-up
         w = conditions(raw, replace(f, sla_at_risk=False), principal, now, windows)
-        risk = _risk_clause(w, now, windows) if f.sla_at_risk else None
+        risk = risk_clause(w, now, windows) if f.sla_at_risk else None
         keys = _by_due(raw, w, cursor, limit, risk)
     elif sort == "priority":
         splits = unassigned_pairs(f)
         w = conditions(raw, replace(f, team_id=[], status=[]) if splits else f, principal, now, windows)
         parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
-        keys = _by_priority(raw, w, decode_cursor(cursor, "iti") if cursor else None, limit, [], parts)
+        keys = _by_priority(raw, w, decode_shaped(cursor, "iti") if cursor else None, limit, [], parts)
     else:
         keys = _by_time(raw, conditions(raw, f, principal, now, windows), sort, cursor, limit)
     next_cursor = encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
@@ -370,7 +275,7 @@ def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "prio
     return details(raw, ids, now, windows), next_cursor
 
 
-def _serial(db: Session, raw: Raw) -> None:
+def serial_reads(db: Session, raw: Raw) -> None:
     """PostgreSQL: no parallel workers for this transaction's queue queries. They read a few thousand
     index entries at most; starting a worker costs more (5-15 ms here) than it could save."""
     if raw.postgres and not db.info.get("queues_serial"):
@@ -382,7 +287,7 @@ def _by_time(raw: Raw, w: _Where, sort: str, cursor: str | None, limit: int) -> 
     column, desc = _SORT_SQL[sort]
     extra = []
     if cursor:
-        at, last_id = decode_cursor(cursor, "ti")
+        at, last_id = decode_shaped(cursor, "ti")
         extra.append(f"({column}, t.id) {'<' if desc else '>'} ({w.param(raw.time(at))}, {w.param(last_id)})")
     direction = " DESC" if desc else ""
     rows = raw.rows(f"SELECT t.id, {column} FROM ticket t WHERE {w.sql(extra)} "
@@ -423,7 +328,7 @@ def _by_due(raw: Raw, w: _Where, cursor: str | None, limit: int, risk: str | Non
     phase, after = "d", None
     if cursor:
         phase = _cursor_phase(cursor)
-        after = decode_cursor(cursor, "sti" if phase == "d" else "siti")[1:]
+        after = decode_shaped(cursor, "sti" if phase == "d" else "siti")[1:]
     keys: list[tuple[int, list[Any]]] = []
     if phase == "d":
         conds = ["s.next_due IS NOT NULL", *([risk] if risk else [])]
@@ -466,62 +371,7 @@ def details(raw: Raw, ids: Sequence[int], now: datetime, windows: Mapping[int, i
     return [found[i] for i in ids if i in found]
 
 
-# ---------------------------------------------------------------- counts
-
-
-def count(db: Session, principal: Principal, f: QueueFilter, *, now: datetime | None = None,
-          windows: Mapping[int, int] | None = None) -> int:
-    """Tickets in a queue, counted up to COUNT_CAP."""
-    raw, now = Raw(db), now or utcnow()
-    _serial(db, raw)
-    if f.sla_at_risk:  # walk the due-time index instead of the whole queue
-        w = conditions(raw, replace(f, sla_at_risk=False), principal, now)
-        risk = _risk_clause(w, now, warn_windows(raw) if windows is None else windows)
-        sql = (f"SELECT count(*) FROM (SELECT 1 FROM ticket_sla s JOIN ticket t ON t.id = s.ticket_id "
-               f"WHERE {w.sql([risk])} LIMIT {COUNT_CAP}) c")
-    else:
-        w = conditions(raw, f, principal, now, windows)
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM ticket t WHERE {w.sql()} LIMIT {COUNT_CAP}) c"
-    return int(raw.value(sql, w.params) or 0)
-
-
-_cache: dict[tuple[str, int, int], tuple[float, tuple[Any, ...], dict[str, int]]] = {}
-_cache_lock = Lock()
-
-
-def _cache_key(db: Session, principal: Principal) -> tuple[str, int, int]:
-    """Per database and login session (a process may serve several databases, e.g. in tests)."""
-    return str(db.get_bind().engine.url), principal.user_id or 0, principal.token_id or 0
-
-
-def forget_counts(user_id: int | None) -> None:
-    """Drop a user's cached counts (after their own changes, so their sidebar shows them at once)."""
-    with _cache_lock:
-        for key in [k for k in _cache if k[1] == (user_id or 0)]:
-            del _cache[key]
-
-
-def counts(db: Session, principal: Principal) -> dict[str, int]:
-    """Capped counts of every built-in queue and saved view, reused for COUNT_TTL seconds per session."""
-    views = saved_views(db, principal.user_id or 0)
-    fingerprint = (principal.role, principal.team_ids, tuple(views))
-    key = _cache_key(db, principal)
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is not None and cached[0] > time.monotonic() and cached[1] == fingerprint:
-        return cached[2]
-    raw, now = Raw(db), utcnow()
-    windows = warn_windows(raw)
-    result = {q.key: count(db, principal, base_filter(q.key, principal), now=now, windows=windows) for q in BUILTIN}
-    for view in views:
-        filters = orjson.loads(view.filters) or {}
-        result[f"view-{view.id}"] = count(db, principal, apply_params(QueueFilter(), filters), now=now,
-                                          windows=windows)
-    with _cache_lock:
-        if len(_cache) > 10_000:
-            _cache.clear()
-        _cache[key] = (time.monotonic() + COUNT_TTL, fingerprint, result)
-    return result
+# ---------------------------------------------------------------- saved views
 
 
 def save_view(db: Session, principal: Principal, name: str, params: Mapping[str, Any]) -> SavedView:
@@ -533,5 +383,4 @@ def save_view(db: Session, principal: Principal, name: str, params: Mapping[str,
     view = SavedView(owner_user_id=principal.user_id, name=name, filters=filters)
     db.add(view)
     db.flush()
-    forget_counts(principal.user_id)
     return view

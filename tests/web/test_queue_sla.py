@@ -12,7 +12,7 @@ from sqlalchemy import select
 from frontline.kit.db import utcnow
 from frontline.sla.models import Calendar, Policy, TicketSla
 from frontline.tickets.models import Message, Ticket, TicketEvent
-from frontline.web import queues
+from frontline.web import queue_counts, queues
 from tests.web.conftest import make_ticket
 
 _names = itertools.count(1)
@@ -287,12 +287,12 @@ def test_queue_escapes_user_content(browser_for, desk, database) -> None:  # typ
 
 def test_counts_stop_at_the_cap_and_unknown_sorts_fall_back(browser_for, desk, database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     ids = [make_ticket(database, desk.l1.id) for _ in range(3)]
-    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    monkeypatch.setattr(queue_counts, "COUNT_CAP", 2)
     with database.session() as db:
         from frontline.accounts.principal import Principal
 
         agent = Principal(user_id=desk.agent1.user.id, role="agent", team_ids=frozenset({desk.l1.id}))
-        assert queues.count(db, agent, queues.base_filter("l1", agent)) == 2
-        assert queues.count(db, agent, queues.base_filter("l2", agent)) == 0
+        assert queue_counts.count(db, agent, queues.base_filter("l1", agent)) == 2
+        assert queue_counts.count(db, agent, queues.base_filter("l2", agent)) == 0
     page = browser_for(desk.agent1).get("/ui/queues/l1?sort=bogus")
     assert page.status_code == 200 and _ids(page.text) == ids  # the queue's own order: priority, then oldest

@@ -18,7 +18,7 @@ from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status
 from frontline.tickets.schemas import TicketUpdate
 from frontline.tickets.service import merge_tickets, update_ticket
-from frontline.web import queues
+from frontline.web import queue_counts, queues, sla_marks
 from frontline.web.i18n import _
 from frontline.web.models import SavedView
 from frontline.web.render import render
@@ -64,14 +64,14 @@ def queue_page(request: Request, key: str, db: DB, agent: Agent, sort: str = "",
         "sort": sort, "sorts": SORT_LABELS, "next_url": next_url, "params": params, "first_page": cursor is None,
         "statuses": list(Status), "priorities": [p.name for p in Priority], "agents": agents,
         "back": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
-        **nav_context(db, agent), "current": key, **queues.display_context(getattr(request.state, "tz", None)),
+        **nav_context(db, agent), "current": key, **sla_marks.display_context(getattr(request.state, "tz", None)),
     }
     return render(request, "queue.html", context)
 
 
 @router.get("/counts")
 def counts_fragment(request: Request, db: DB, agent: Agent, current: str = "") -> Response:
-    context = {**nav_context(db, agent), "counts": queues.counts(db, agent.principal), "current": current}
+    context = {**nav_context(db, agent), "counts": queue_counts.counts(db, agent.principal), "current": current}
     return render(request, "_nav.html", context)
 
 
@@ -118,7 +118,7 @@ def bulk_action(
         if tag.strip():
             values["tags"] = labels.tags_of(db, [ticket.id])[ticket.id] + [tag.strip()]
         update_ticket(db, ticket, TicketUpdate.model_validate(values), agent.principal)
-    queues.forget_counts(agent.id)
+    queue_counts.forget_counts(agent.id)
     return RedirectResponse(_back_to(back), status_code=303)
 
 
@@ -146,13 +146,14 @@ def bulk_merge(
     for source in tickets:
         if source.id != target.id:
             merge_tickets(db, source, target, agent.principal)
-    queues.forget_counts(agent.id)
+    queue_counts.forget_counts(agent.id)
     return RedirectResponse(f"/ui/tickets/{target.id}", status_code=303)
 
 
 @router.post("/views")
 def save_view(request: Request, db: DB, agent: Agent, name: Annotated[str, Form()]) -> Response:
     view = queues.save_view(db, agent.principal, name, request.query_params)
+    queue_counts.forget_counts(agent.id)  # the new view's count shows at once
     return RedirectResponse(f"/ui/queues/view-{view.id}", status_code=303)
 
 
@@ -161,5 +162,5 @@ def delete_view(view_id: int, db: DB, agent: Agent) -> Response:
     view = db.get(SavedView, view_id)
     if view is not None and view.owner_user_id == agent.id:
         db.delete(view)
-        queues.forget_counts(agent.id)
+        queue_counts.forget_counts(agent.id)
     return RedirectResponse("/ui/queues/mine", status_code=303)

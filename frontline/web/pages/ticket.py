@@ -25,7 +25,7 @@ from frontline.sla.models import METRICS
 from frontline.sla.pauses import Pause, paused_elapsed, read_clock
 from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status, Ticket
-from frontline.web import escalation, macros, presence, queues, timeline
+from frontline.web import escalation, macros, presence, queues, sla_marks, timeline
 from frontline.web.pages.queues import nav_context, user_names
 from frontline.web.render import render
 from frontline.web.session import Agent, WebAgent, verify_csrf
@@ -136,7 +136,7 @@ def sla_panel(db: Session, ticket_id: int, now: datetime | None = None) -> SlaPa
         elif paused or due is None:
             state = "paused"
         else:
-            state = queues.sla_state(due, now, warn)
+            state = sla_marks.sla_state(due, now, warn)
         clocks.append(Clock(metric, state, due, remaining, None, minutes))
     return SlaPanel(str(name), clocks, paused)
 
@@ -167,7 +167,7 @@ def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
 def ticket_page(request: Request, ref: str, db: DB, agent: Agent) -> Response:
     ticket = access_ticket(db, agent.principal, ref)
     return render(request, "ticket.html", {**ticket_context(db, agent, ticket), "body": "", "macro": None,
-                                           **queues.display_context(getattr(request.state, "tz", None))})
+                                           **sla_marks.display_context(getattr(request.state, "tz", None))})
 
 
 @router.post("/{ref}/presence")
