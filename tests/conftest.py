@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from frontline import wiring
 from frontline.api.app import create_app
 from frontline.kit import db as kit_db
 from frontline.kit.migrate import upgrade
@@ -48,9 +49,14 @@ def postgres_url(postgres: PostgresServer) -> str:
     return url
 
 
+# procrastinate's queue (its own schema, not our models): a job one test queued must not reach the next
+PROCRASTINATE_TABLES = [f"procrastinate.{name}" for name in (
+    "procrastinate_events", "procrastinate_periodic_defers", "procrastinate_jobs", "procrastinate_workers")]
+
+
 def _truncate(url: str) -> None:
     database = kit_db.get_database(url)
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    tables = ", ".join([*(f'"{t.name}"' for t in metadata.sorted_tables), *PROCRASTINATE_TABLES])
     with database.writer.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} CASCADE"))
 
@@ -77,6 +83,14 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url, data_dir=tmp_path / "data", secret_key="test-secret",  # type: ignore[arg-type]
         max_attachment_bytes=1024 * 1024, log_json=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def wired(request: pytest.FixtureRequest) -> None:
+    """Every test that has a desk is wired as every process is (frontline/wiring.py): the same ticket listeners
+    (routing, SLA, rules, search) and job handlers, installed for that test's settings."""
+    if "settings" in request.fixturenames:
+        wiring.install(request.getfixturevalue("settings"))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from frontline import __version__
+from frontline import __version__, wiring
 from frontline.accounts.api import router as accounts_router
 from frontline.channels.email.api import router as email_router
 from frontline.contacts.api import router as contacts_router
@@ -13,11 +13,8 @@ from frontline.kit import problems
 from frontline.kit.db import get_database
 from frontline.kit.middleware import SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
-from frontline.routing import listeners as routing_listeners
 from frontline.routing.api import router as routing_router
-from frontline.rules import listeners as rules_listeners
 from frontline.rules.api import router as rules_router
-from frontline.sla import listeners as sla_listeners
 from frontline.sla.api import router as sla_router
 from frontline.tickets.api import router as tickets_router
 from frontline.tickets.portal_api import router as portal_router
@@ -40,11 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = get_database(settings.database_url, pool_size=settings.db_pool_size)
     problems.install(app)
 
+    wiring.install(settings)
     api = APIRouter(prefix="/api/v1")
-    routing_listeners.install(settings)
-    sla_listeners.install()
-    rules_listeners.install(settings)
-    routing_listeners.install_after_rules()
     for router in (tickets_router, accounts_router, contacts_router, portal_router, routing_router,
                    sla_router):
         api.include_router(router)

@@ -12,9 +12,8 @@ import sys
 import typer
 from rich.console import Console
 
-from frontline.kit.db import Database
 from frontline.kit.errors import NotFound
-from frontline.kit.settings import Settings, get_settings
+from frontline.kit.settings import get_settings
 
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
 
@@ -22,15 +21,6 @@ mail_app = typer.Typer(help="Email channel: mailboxes, IMAP polling, sending rep
 mailbox_app = typer.Typer(help="Configure mailboxes.", no_args_is_help=True)
 mail_app.add_typer(mailbox_app, name="mailbox")
 console = Console(stderr=True)
-
-
-def desk_database(settings: Settings) -> Database:
-    """The database, with every domain's ticket listeners (routing, SLA, search index) registered exactly as
-    in the web app, so mail taken in from the command line is routed and indexed like any other ticket."""
-    from frontline.api.app import create_app
-
-    database: Database = create_app(settings).state.database
-    return database
 
 
 def register(app: typer.Typer) -> None:
@@ -64,7 +54,7 @@ def mailbox_add(
 
     from frontline.channels.email.schemas import MailboxCreate
     from frontline.channels.email.service import create_mailbox
-    from frontline.kit.db import get_database
+    from frontline.cli.desk import open_desk
     from frontline.kit.errors import FrontlineError
 
     given = {
@@ -78,7 +68,7 @@ def mailbox_add(
     values = {k: v for k, v in given.items() if v is not None}
     try:
         data = MailboxCreate(**values)
-        with get_database(get_settings().database_url).session() as db:
+        with open_desk().session() as db:
             mailbox = create_mailbox(db, data)
             mailbox_id = mailbox.id
     except (ValidationError, FrontlineError) as error:
@@ -91,9 +81,9 @@ def mailbox_add(
 def mailbox_list() -> None:
     """Show configured mailboxes."""
     from frontline.channels.email.service import list_mailboxes
-    from frontline.kit.db import get_database
+    from frontline.cli.desk import open_desk
 
-    with get_database(get_settings().database_url).session(write=False) as db:
+    with open_desk().session(write=False) as db:
         for m in list_mailboxes(db):
             imap = f"imap {m.imap_security}://{m.imap_host}:{m.imap_port}/{m.imap_folder}" if m.imap_host else "no imap"
             smtp = f"smtp {m.smtp_security}://{m.smtp_host}:{m.smtp_port}" if m.smtp_host else "no smtp"
@@ -105,9 +95,10 @@ def mailbox_list() -> None:
 def poll(mailbox: str = typer.Option(None, help="Only this mailbox (default: all active).")) -> None:
     """Fetch new mail by IMAP once (run it from cron or a job)."""
     from frontline.channels.email.imap import poll_all, poll_mailbox
+    from frontline.cli.desk import open_desk
 
     settings = get_settings()
-    database = desk_database(settings)
+    database = open_desk(settings)
     reports = [poll_mailbox(database, settings, mailbox)] if mailbox else poll_all(database, settings)
     for r in reports:
         typer.echo(f"{r.mailbox}: fetched {r.fetched}, new {r.stored}, duplicates {r.duplicates}, failed {r.failed}")
@@ -119,9 +110,10 @@ def poll(mailbox: str = typer.Option(None, help="Only this mailbox (default: all
 def send() -> None:
     """Send queued replies and acknowledgements once."""
     from frontline.channels.email.outbound import send_pending
+    from frontline.cli.desk import open_desk
 
     settings = get_settings()
-    report = send_pending(desk_database(settings), settings)
+    report = send_pending(open_desk(settings), settings)
     typer.echo(f"queued {report.queued}, sent {report.sent}, retry later {report.retried}, failed {report.failed}")
 
 
@@ -138,10 +130,10 @@ def _gate(name: str, raw: bytes) -> int:
     try:
         from frontline.channels.email.intake import process_raw, store_raw
         from frontline.channels.email.service import get_mailbox
-        from frontline.kit.db import get_database
+        from frontline.cli.desk import open_desk
 
         settings = get_settings()
-        database = get_database(settings.database_url)  # not the whole app: an MTA starts one process per mail
+        database = open_desk(settings)  # the same listeners as every intake: routed, clocked, indexed
         with database.session(write=False) as db:
             mailbox_id = get_mailbox(db, name).id
         stored = store_raw(database, mailbox_id, raw, source="gate")

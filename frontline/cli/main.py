@@ -64,13 +64,13 @@ def createadmin(
     """Create an administrator account."""
     from frontline.accounts.schemas import UserCreate
     from frontline.accounts.service import create_user
-    from frontline.kit.db import get_database
+    from frontline.cli.desk import open_desk
     from frontline.kit.errors import FrontlineError
 
     password = password or os.environ.get("FRONTLINE_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     settings = get_settings()
     try:
-        with get_database(settings.database_url).session() as db:
+        with open_desk(settings).session() as db:
             user = create_user(db, UserCreate(email=email, name=name, role="admin", password=password), actor_id=None)
     except (FrontlineError, ValueError) as exc:
         console.print(f"[red]{exc}[/red]")
@@ -91,14 +91,14 @@ def token_create(
     from frontline.accounts.auth import issue_token
     from frontline.accounts.models import User
     from frontline.accounts.principal import ALL_SCOPES
-    from frontline.kit.db import get_database
+    from frontline.cli.desk import open_desk
 
     wanted = [s.strip() for s in scopes.split(",") if s.strip()]
     unknown = set(wanted) - set(ALL_SCOPES)
     if unknown:
         console.print(f"[red]Unknown scope(s): {', '.join(sorted(unknown))}.[/red]")
         raise typer.Exit(2)
-    with get_database(get_settings().database_url).session() as db:
+    with open_desk().session() as db:
         user = db.scalar(select(User).where(User.email == email.lower()))
         if user is None:
             console.print(f"[red]No user with e-mail {email}.[/red]")
@@ -115,10 +115,10 @@ def demo(
     seed: int = typer.Option(42, help="Random seed (same seed, same desk)."),
 ) -> None:
     """Fill the desk with a realistic demo: teams on L1/L2/L3, agents, customers and ticket history."""
+    from frontline.cli.desk import open_desk
     from frontline.demo.build import build_demo, desk_is_empty
-    from frontline.kit.db import get_database
 
-    database = get_database(get_settings().database_url)
+    database = open_desk()
     if if_empty and not desk_is_empty(database):
         console.print("The desk already has data; demo skipped.")
         return

@@ -59,9 +59,9 @@ def _plan(team: str | None, history_csv: Path | None, start: date | None, weeks:
                                      hours_above=float(r.get("hours_above") or 4))
                                for r in rows)
             return service.plan_document(plan, agents, options)
-        from frontline.kit.db import get_database
+        from frontline.cli.desk import open_desk
 
-        with get_database(settings.database_url).session(write=False) as db:
+        with open_desk(settings).session(write=False) as db:
             team_id = _team_id(db, team)
             plan = service.plan_team(db, settings, team_id, horizon, options)
             return {**service.plan_document(plan, service.team_agents(db, team_id), options), "team_id": team_id}
@@ -199,11 +199,10 @@ def _stored_plan(plan: Path | None, schedule_id: int | None) -> dict[str, Any]:
         return dict(json.loads(plan.read_text(encoding="utf-8")))
     if schedule_id is None:
         raise typer.BadParameter("give --plan or --schedule-id")
-    from frontline.kit.db import get_database
-    from frontline.kit.settings import get_settings
+    from frontline.cli.desk import open_desk
     from frontline.workforce.roster import published
 
-    with get_database(get_settings().database_url).session(write=False) as db:
+    with open_desk().session(write=False) as db:
         return dict(published(db, schedule_id).plan)
 
 

@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from frontline.kit.db import get_database
+from frontline.cli.desk import open_desk
 from frontline.kit.settings import get_settings
 from frontline.routing.classifier import evaluate
 from frontline.routing.training import history, retrain
@@ -19,7 +19,7 @@ console = Console()
 def train() -> None:
     """Retrain the classifier on handled tickets and save it for every server process."""
     settings = get_settings()
-    with get_database(settings.database_url).session(write=False) as db, console.status("Training…"):
+    with open_desk(settings).session(write=False) as db, console.status("Training…"):
         model = retrain(db, settings.data_dir)
     if not model.models:
         console.print("[yellow]Too little history to learn from; the classifier stays silent.[/yellow]")
@@ -35,7 +35,7 @@ def evaluate_command(
     """Accuracy and confusion table on a held-out 20% of the desk's own handled tickets."""
     settings = get_settings()
     threshold = settings.routing_confidence_threshold if threshold is None else threshold
-    with get_database(settings.database_url).session(write=False) as db, console.status("Loading history…"):
+    with open_desk(settings).session(write=False) as db, console.status("Loading history…"):
         examples = history(db)
     results = evaluate(examples, threshold=threshold)
     if not results:

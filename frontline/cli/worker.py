@@ -25,15 +25,16 @@ def worker(
     On PostgreSQL this is a procrastinate worker: start as many as you like, on several machines.
     On SQLite it is the embedded runner, for a desk that sets FRONTLINE_JOBS_IN_PROCESS=false.
     """
-    from frontline.jobs.registry import discover
-    from frontline.kit.db import get_database
+    from frontline.cli.desk import open_desk
+    from frontline.jobs.runtime import check_handlers
     from frontline.kit.logging import configure
 
     _exit_on_stop_signal()  # until procrastinate or our runner installs its own handlers
     settings = get_settings()
     configure(settings.log_level, json=settings.log_json)
-    discover([*settings.job_modules, *imports])
-    database = get_database(settings.database_url)
+    settings = settings.model_copy(update={"job_modules": [*settings.job_modules, *imports]})
+    database = open_desk(settings)  # the same listeners and jobs as the web app (frontline/wiring.py)
+    check_handlers(database)
     if not database.is_sqlite:
         from frontline.jobs.pg_thread import run_worker_forever
 

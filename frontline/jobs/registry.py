@@ -1,13 +1,14 @@
 """Which job kinds exist and what runs them: `@handler` and `@periodic` fill one process-wide registry.
 
-Domain code registers handlers in `frontline/<domain>/jobs.py`; `discover()` imports all of those
-(plus `settings.job_modules`) so the web process and every `frontline worker` know the same kinds.
+Domain code registers handlers in a `jobs.py` module of its package, at any depth (`frontline/sla/jobs.py`,
+`frontline/channels/email/jobs.py`); `discover()` imports all of those (plus `settings.job_modules`) so the web
+process, every `frontline worker` and every CLI command know the same kinds (see frontline/wiring.py).
+`unknown_queued()` names job kinds waiting in the database that no handler here can run.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -86,13 +87,19 @@ def get_handler(kind: str) -> Handler:
         raise LookupError(f"no handler registered for job kind {kind!r}") from None
 
 
-def discover(extra_modules: Iterable[str] = ()) -> None:
-    """Import every `frontline.<domain>.jobs` module and the extra modules, registering their jobs."""
-    import frontline
+def job_modules() -> list[str]:
+    """Every `jobs.py` of a frontline sub-package, nested ones included (not the job machinery itself)."""
+    root = Path(__file__).resolve().parent.parent  # the frontline package
+    found = []
+    for path in sorted(root.rglob("jobs.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        if parts[0] != "jobs" and all((root.joinpath(*parts[:i]) / "__init__.py").is_file()
+                                      for i in range(1, len(parts))):
+            found.append(".".join(("frontline", *parts)))
+    return found
 
-    for root in frontline.__path__:
-        for info in pkgutil.iter_modules([root]):
-            if info.ispkg and info.name != "jobs" and (Path(root) / info.name / "jobs.py").is_file():
-                importlib.import_module(f"frontline.{info.name}.jobs")
-    for module in extra_modules:
+
+def discover(extra_modules: Iterable[str] = ()) -> None:
+    """Import every domain's `jobs` module (see job_modules) and the extra modules, registering their jobs."""
+    for module in [*job_modules(), *extra_modules]:
         importlib.import_module(module)

@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import anyio
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from frontline.jobs import local, pg
-from frontline.jobs.registry import discover
+from frontline.jobs.models import Job, JobStatus
+from frontline.jobs.registry import HANDLERS
 from frontline.jobs.thread import LocalRunner, runners_of, wake_runners
 from frontline.kit.db import Database, after_commit
 from frontline.kit.settings import Settings
@@ -59,9 +61,36 @@ class Runner(Protocol):
     def stop(self, timeout: float = ...) -> None: ...
 
 
+class UnknownJobKinds(RuntimeError):
+    """Jobs wait in the database that no registered handler can run (a module missing from discovery)."""
+
+
+def unknown_queued(database: Database) -> list[str]:
+    """Kinds of jobs waiting (or running) in the database that have no handler in this process."""
+    if database.is_sqlite:
+        query = (f"SELECT DISTINCT kind FROM {Job.__tablename__} WHERE status IN "
+                 f"('{JobStatus.queued}', '{JobStatus.running}')")
+    else:
+        query = f"SELECT DISTINCT task_name FROM {pg.SCHEMA}.procrastinate_jobs WHERE status IN ('todo', 'doing')"
+    with database.session(write=False) as db:
+        kinds = [str(row[0]) for row in db.execute(text(query))]
+    return sorted(k for k in kinds if k not in HANDLERS)
+
+
+def check_handlers(database: Database) -> None:
+    """Fail loudly at start-up when queued jobs could never run here (rather than failing them one by one)."""
+    missing = unknown_queued(database)
+    if missing:
+        raise UnknownJobKinds(
+            f"Jobs of kind {', '.join(missing)} are queued but no handler is registered for them: add the module "
+            "that registers them to FRONTLINE_JOB_MODULES (or `frontline worker --import MODULE`).")
+
+
 def start_in_process(database: Database, settings: Settings) -> Runner:
-    """Start the background runner of a web process (see docs/jobs.md) and return it for stop()."""
-    discover(settings.job_modules)
+    """Start the background runner of a web process (see docs/jobs.md) and return it for stop().
+
+    The process is wired already (frontline.wiring.install); queued kinds without a handler stop it here."""
+    check_handlers(database)
     if database.is_sqlite:
         runner = LocalRunner(database, poll_seconds=settings.jobs_poll_seconds,
                              lease=timedelta(seconds=settings.jobs_lease_seconds))

@@ -64,7 +64,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     """Register the pages, the static files and the page-only middleware on `app`."""
     i18n.translations("ru")  # compile the catalogs once, at start-up
     search.ensure_fts(app.state.database)
-    search.register()
     for module in (auth, queues, ticket, ticket_actions, macros, search_page, admin, portal, planner_views):
         app.include_router(module.router)
     for module in (sla_pages, rules_pages):  # SLA policies, calendars, rules and webhooks

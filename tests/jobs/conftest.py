@@ -13,11 +13,7 @@ from sqlalchemy import select, text
 from frontline.jobs import registry
 from frontline.jobs.models import Job
 from frontline.kit.db import Database
-
-PROCRASTINATE_TABLES = ", ".join(
-    f"procrastinate.{name}" for name in
-    ("procrastinate_events", "procrastinate_periodic_defers", "procrastinate_jobs", "procrastinate_workers")
-)
+from tests.conftest import PROCRASTINATE_TABLES
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +32,7 @@ def restore_registry() -> Iterator[None]:
 def _empty_queue(database: Database) -> None:
     if not database.is_sqlite:
         with database.session() as db:
-            db.execute(text(f"TRUNCATE {PROCRASTINATE_TABLES} CASCADE"))
+            db.execute(text(f"TRUNCATE {', '.join(PROCRASTINATE_TABLES)} CASCADE"))
 
 
 @pytest.fixture(autouse=True)

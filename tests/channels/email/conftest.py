@@ -34,7 +34,6 @@ from frontline.channels.email.schemas import MailboxCreate
 from frontline.channels.email.service import create_mailbox
 from frontline.kit.db import Database, utcnow
 from frontline.kit.settings import Settings
-from frontline.tickets import hooks
 
 DOVECOT = Path("/usr/sbin/dovecot")
 MAIL_USER = "support"
@@ -265,18 +264,6 @@ def make_mail(
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     lines += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
     return ("\r\n".join(lines) + "\r\n\r\n" + body + "\r\n").encode()
-
-
-@pytest.fixture(autouse=True)
-def bare_ticket_hooks() -> Iterator[None]:
-    """Start without the listeners an earlier test's app left registered for its own database (they would
-    write to tables, such as SQLite's search index, that only that app created); tests that build an app
-    get its listeners back."""
-    saved = {kind: dict(listeners) for kind, listeners in hooks._listeners.items()}
-    hooks.clear()
-    yield
-    hooks.clear()
-    hooks._listeners.update(saved)
 
 
 @pytest.fixture(scope="session")
