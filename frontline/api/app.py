@@ -9,9 +9,9 @@ from frontline.accounts.api import router as accounts_router
 from frontline.channels.email.api import router as email_router
 from frontline.contacts.api import router as contacts_router
 from frontline.jobs.runtime import jobs_lifespan
-from frontline.kit import problems
+from frontline.kit import openapi, problems
 from frontline.kit.db import get_database
-from frontline.kit.middleware import SecurityHeaders
+from frontline.kit.middleware import RejectNul, SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
 from frontline.routing import listeners as routing_listeners
 from frontline.routing.api import router as routing_router
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = get_database(settings.database_url, pool_size=settings.db_pool_size)
     problems.install(app)
+    openapi.install(app)
 
     api = APIRouter(prefix="/api/v1")
     routing_listeners.install(settings)
@@ -58,5 +59,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     mount_web(app, settings)
+    app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
     return app

@@ -18,7 +18,7 @@ from frontline.contacts.schemas import (
     OrganisationOut,
     OrganisationUpdate,
 )
-from frontline.kit.schemas import Page
+from frontline.kit.schemas import Id, Page
 
 router = APIRouter(tags=["contacts"])
 
@@ -35,7 +35,7 @@ def _out(db: DB, contacts: list[Contact]) -> list[ContactOut]:
 
 @router.get("/contacts", response_model=Page[ContactOut], dependencies=[Depends(only_query("q", "cursor", "limit"))])
 def get_contacts(
-    db: DB, caller: Reader, q: str | None = None, cursor: Annotated[int | None, Query()] = None,
+    db: DB, caller: Reader, q: str | None = None, cursor: Annotated[Id | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ContactOut]:
     """Contacts by name or any identity (e-mail, phone); `cursor` is the last id of the previous page."""
@@ -50,12 +50,12 @@ def post_contact(body: ContactCreate, db: DB, caller: Writer) -> ContactOut:
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
-def get_contact(contact_id: int, db: DB, caller: Reader) -> ContactOut:
+def get_contact(contact_id: Id, db: DB, caller: Reader) -> ContactOut:
     return _out(db, [service.get_contact(db, contact_id)])[0]
 
 
 @router.patch("/contacts/{contact_id}", response_model=ContactOut)
-def patch_contact(contact_id: int, body: ContactUpdate, db: DB, caller: Writer) -> ContactOut:
+def patch_contact(contact_id: Id, body: ContactUpdate, db: DB, caller: Writer) -> ContactOut:
     return _out(db, [service.update_contact(db, service.get_contact(db, contact_id), body)])[0]
 
 
@@ -70,10 +70,10 @@ def post_organisation(body: OrganisationCreate, db: DB, caller: Writer) -> Organ
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationOut)
-def get_organisation(org_id: int, db: DB, caller: Reader) -> OrganisationOut:
+def get_organisation(org_id: Id, db: DB, caller: Reader) -> OrganisationOut:
     return OrganisationOut.model_validate(service.get_organisation(db, org_id))
 
 
 @router.patch("/organisations/{org_id}", response_model=OrganisationOut)
-def patch_organisation(org_id: int, body: OrganisationUpdate, db: DB, caller: Writer) -> OrganisationOut:
+def patch_organisation(org_id: Id, body: OrganisationUpdate, db: DB, caller: Writer) -> OrganisationOut:
     return OrganisationOut.model_validate(service.update_organisation(db, service.get_organisation(db, org_id), body))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
@@ -14,7 +13,8 @@ from frontline.accounts.models import Line
 from frontline.accounts.principal import Scope
 from frontline.kit import idempotency
 from frontline.kit.errors import NotFound, Unauthorized
-from frontline.kit.schemas import Page
+from frontline.kit.openapi import BINARY, raises
+from frontline.kit.schemas import Id, Page, Timestamp
 from frontline.kit.settings import Settings
 from frontline.tickets import messages as conversation
 from frontline.tickets import service
@@ -90,6 +90,7 @@ def _create_unit(db: Session, settings: Settings, secret: str, body: TicketCreat
 
 
 @router.post("/tickets", status_code=201, response_model=TicketCreated)
+@raises(401, 403, bearer=True)
 async def create_ticket(body: TicketCreate, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
     """Open a ticket. With an Idempotency-Key, a retried request returns the ticket of the first one.
 
@@ -113,14 +114,14 @@ def get_tickets(
     db: DB, caller: Reader, settings: AppSettings,
     status: Annotated[list[Status], Query()] = [],  # noqa: B006
     priority: Annotated[list[PriorityName], Query()] = [],  # noqa: B006
-    team_id: Annotated[list[int], Query()] = [],  # noqa: B006
+    team_id: Annotated[list[Id], Query()] = [],  # noqa: B006
     line: Annotated[list[Line], Query()] = [],  # noqa: B006
     assignee: Annotated[str | None, Query(description="Agent id, 'me' or 'none'.")] = None,
     tag: str | None = None,
-    contact_id: int | None = None,
-    organisation_id: int | None = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
+    contact_id: Id | None = None,
+    organisation_id: Id | None = None,
+    created_after: Timestamp | None = None,
+    created_before: Timestamp | None = None,
     sort: Annotated[str, Query(description="-created, created, -updated, updated, priority")] = "-created",
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -184,8 +185,8 @@ def upload(ref: str, db: DB, caller: Writer, settings: AppSettings, file: Upload
     return AttachmentOut.model_validate(attachment)
 
 
-@router.get("/attachments/{attachment_id}", response_class=Response)
-def download(attachment_id: int, db: DB, caller: Reader, settings: AppSettings) -> Response:
+@router.get("/attachments/{attachment_id}", response_class=Response, responses=BINARY)
+def download(attachment_id: Id, db: DB, caller: Reader, settings: AppSettings) -> Response:
     attachment = db.get(Attachment, attachment_id)
     if attachment is None or attachment.ticket_id is None:
         raise NotFound(f"No attachment {attachment_id}.")

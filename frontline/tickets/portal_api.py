@@ -11,6 +11,7 @@ from frontline.accounts.auth import authenticate_ticket_link
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Principal
 from frontline.kit.errors import NotFound
+from frontline.kit.openapi import BINARY, raises
 from frontline.tickets import messages as conversation
 from frontline.tickets.access import access_ticket
 from frontline.tickets.downloads import attachment_response
@@ -22,6 +23,7 @@ from frontline.tickets.service import set_status
 router = APIRouter(prefix="/portal", tags=["customer portal"])
 
 
+@raises(401)
 def link_principal(link: str, settings: AppSettings) -> Principal:
     return authenticate_ticket_link(settings, link)
 
@@ -70,7 +72,7 @@ def upload(db: DB, customer: Customer, settings: AppSettings, file: UploadFile =
     return AttachmentOut.model_validate(attachment)
 
 
-@router.get("/{link}/attachments/{attachment_id}", response_class=Response)
+@router.get("/{link}/attachments/{attachment_id}", response_class=Response, responses=BINARY)
 def download(attachment_id: int, db: DB, customer: Customer, settings: AppSettings) -> Response:
     attachment = db.get(Attachment, attachment_id)
     public = {m.id for m in conversation.list_messages(db, customer.ticket_id or 0, public_only=True)}

@@ -16,6 +16,8 @@ from frontline.channels.email.models import RawEmail
 from frontline.channels.email.schemas import IntakeOut, MailboxCreate, MailboxOut, MailboxUpdate, RawEmailOut
 from frontline.kit.db import Database
 from frontline.kit.errors import InvalidInput, NotFound, TooLarge, Unauthorized
+from frontline.kit.openapi import MessageResponse, raises
+from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
 from frontline.tickets.access import access_ticket
 
@@ -24,12 +26,14 @@ MAX_RAW_BYTES = 64 * 1024 * 1024
 
 
 @router.get("/mailboxes", response_model=list[MailboxOut])
+@raises(403)
 def get_mailboxes(db: DB, caller: Caller) -> list[MailboxOut]:
     caller.require_admin()
     return [service.mailbox_out(m) for m in service.list_mailboxes(db)]
 
 
 @router.post("/mailboxes", status_code=201, response_model=MailboxOut)
+@raises(403)
 def post_mailbox(body: MailboxCreate, db: DB, caller: Caller) -> MailboxOut:
     """Add a mailbox. Passwords are stored as given and never returned (only `*_password_set`)."""
     caller.require_admin()
@@ -37,12 +41,14 @@ def post_mailbox(body: MailboxCreate, db: DB, caller: Caller) -> MailboxOut:
 
 
 @router.get("/mailboxes/{name}", response_model=MailboxOut)
+@raises(403)
 def get_mailbox(name: str, db: DB, caller: Caller) -> MailboxOut:
     caller.require_admin()
     return service.mailbox_out(service.get_mailbox(db, name))
 
 
 @router.patch("/mailboxes/{name}", response_model=MailboxOut)
+@raises(403)
 def patch_mailbox(name: str, body: MailboxUpdate, db: DB, caller: Caller) -> MailboxOut:
     caller.require_admin()
     return service.mailbox_out(service.update_mailbox(db, service.get_mailbox(db, name), body))
@@ -61,7 +67,9 @@ def _intake_unit(database: Database, settings: Settings, secret: str, name: str,
 
 
 @router.post("/mailboxes/{name}/raw", status_code=201, response_model=IntakeOut,
+             responses={200: {"model": IntakeOut, "description": "This mailbox already had the message."}},
              openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}})
+@raises(401, 403, 413, bearer=True)
 async def post_raw(name: str, request: Request) -> Response:
     """Deliver one raw RFC 822 message (body as is, e.g. `Content-Type: message/rfc822`).
 
@@ -82,16 +90,16 @@ async def post_raw(name: str, request: Request) -> Response:
 
 
 @router.get("/raw-emails/{raw_id}", response_model=RawEmailOut)
-def get_raw_email(raw_id: int, db: DB, caller: Reader) -> RawEmailOut:
+def get_raw_email(raw_id: Id, db: DB, caller: Reader) -> RawEmailOut:
     """What became of a received message (agents who can see its ticket; admins for any)."""
     return RawEmailOut.model_validate(_visible_raw(db, caller, raw_id))
 
 
-@router.get("/raw-emails/{raw_id}/original", response_class=Response)
-def get_raw_original(raw_id: int, db: DB, caller: Reader) -> Response:
+@router.get("/raw-emails/{raw_id}/original", response_class=MessageResponse)
+def get_raw_original(raw_id: Id, db: DB, caller: Reader) -> Response:
     """The original message, byte for byte (`.eml`)."""
     row = _visible_raw(db, caller, raw_id)
-    return Response(zlib.decompress(row.content), media_type="message/rfc822",
+    return MessageResponse(zlib.decompress(row.content),
                     headers={"Content-Disposition": f'attachment; filename="message-{row.id}.eml"'})
 
 

@@ -16,6 +16,7 @@ from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Principal
 from frontline.channels.email.outbound import deliver
 from frontline.kit.errors import InvalidInput, NotFound
+from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
 from frontline.portal import login as portal_login
 from frontline.portal.mail import outbound_mailbox, queue_confirmation, send_code_mail
@@ -166,7 +167,7 @@ def portal_solve(request: Request, link: str, db: DB, settings: AppSettings) -> 
 
 
 @router.get("/t/{link}/files/{attachment_id}")
-def portal_file(link: str, attachment_id: int, db: DB, settings: AppSettings) -> Response:
+def portal_file(link: str, attachment_id: Id, db: DB, settings: AppSettings) -> Response:
     _customer, ticket = _customer_ticket(db, settings, link)
     return _file(db, settings, ticket, attachment_id)
 
@@ -258,7 +259,7 @@ def my_tickets(request: Request, db: DB) -> Response:
 
 
 @router.get("/my/{ticket_id}")
-def my_ticket(request: Request, ticket_id: int, db: DB, settings: AppSettings) -> Response:
+def my_ticket(request: Request, ticket_id: Id, db: DB, settings: AppSettings) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
         return _to_login()
@@ -267,7 +268,7 @@ def my_ticket(request: Request, ticket_id: int, db: DB, settings: AppSettings) -
 
 
 @router.post("/my/{ticket_id}/reply")
-def my_reply(request: Request, ticket_id: int, db: DB, settings: AppSettings, body: Annotated[str, Form()] = "",
+def my_reply(request: Request, ticket_id: Id, db: DB, settings: AppSettings, body: Annotated[str, Form()] = "",
              files: Annotated[list[UploadFile] | None, File()] = None) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
@@ -278,7 +279,7 @@ def my_reply(request: Request, ticket_id: int, db: DB, settings: AppSettings, bo
 
 
 @router.post("/my/{ticket_id}/solve")
-def my_solve(request: Request, ticket_id: int, db: DB) -> Response:
+def my_solve(request: Request, ticket_id: Id, db: DB) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
         return _to_login()
@@ -288,7 +289,7 @@ def my_solve(request: Request, ticket_id: int, db: DB) -> Response:
 
 
 @router.get("/my/{ticket_id}/files/{attachment_id}")
-def my_file(request: Request, ticket_id: int, attachment_id: int, db: DB, settings: AppSettings) -> Response:
+def my_file(request: Request, ticket_id: Id, attachment_id: Id, db: DB, settings: AppSettings) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
         return _to_login()
