@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from frontline import __version__
 from frontline.accounts.api import router as accounts_router
@@ -61,4 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_web(app, settings)
     app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:  # X-Forwarded-For is believed only from these (docs/security.md)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app

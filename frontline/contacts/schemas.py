@@ -18,6 +18,8 @@ class IdentityIn(Input):
 class IdentityOut(Output):
     kind: str
     value: str
+    pending_since: datetime | None = Field(
+        default=None, description="Set while a new address waits for the customer's confirmation.")
 
 
 class ContactCreate(Input):

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 
-from frontline.accounts.auth import authenticate_ticket_link
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Principal
 from frontline.kit.errors import NotFound
@@ -15,6 +14,7 @@ from frontline.kit.openapi import BINARY, raises
 from frontline.tickets import messages as conversation
 from frontline.tickets.access import access_ticket
 from frontline.tickets.downloads import attachment_response
+from frontline.tickets.links import customer_for_link
 from frontline.tickets.models import Attachment, Status
 from frontline.tickets.present import messages_out, ticket_number
 from frontline.tickets.schemas import AttachmentOut, CustomerMessageCreate, MessageOut, PortalTicketOut
@@ -24,8 +24,9 @@ router = APIRouter(prefix="/portal", tags=["customer portal"])
 
 
 @raises(401)
-def link_principal(link: str, settings: AppSettings) -> Principal:
-    return authenticate_ticket_link(settings, link)
+def link_principal(link: str, db: DB, settings: AppSettings) -> Principal:
+    """The customer behind a link that is still valid (not expired, revoked, or for a former customer)."""
+    return customer_for_link(db, settings, link)[0]
 
 
 Customer = Annotated[Principal, Depends(link_principal)]

@@ -86,6 +86,10 @@ class MailboxOut(Output):
     created_at: datetime
 
 
+class IntakeTokenCreate(Input):
+    name: str = Field(default="mail relay", min_length=1, max_length=120)
+
+
 class IntakeOut(Output):
     raw_id: int
     status: str

@@ -11,19 +11,21 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from frontline.accounts.auth import authenticate_ticket_link, ticket_link_token
+from frontline.accounts.auth import ticket_link_token
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Principal
 from frontline.channels.email.outbound import deliver
 from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
+from frontline.portal import identity as portal_identity
 from frontline.portal import login as portal_login
 from frontline.portal.mail import outbound_mailbox, queue_confirmation, send_code_mail
 from frontline.tickets import messages as conversation
 from frontline.tickets.access import access_ticket
 from frontline.tickets.create import create_ticket
 from frontline.tickets.downloads import attachment_response
+from frontline.tickets.links import customer_for_link
 from frontline.tickets.models import Attachment, Channel, Message, Ticket
 from frontline.tickets.schemas import TicketCreate
 from frontline.tickets.service import set_status
@@ -138,8 +140,7 @@ def _file(db: Session, settings: Settings, ticket: Ticket, attachment_id: int) -
 
 
 def _customer_ticket(db: Session, settings: Settings, link: str) -> tuple[Principal, Ticket]:
-    customer = authenticate_ticket_link(settings, link)
-    return customer, access_ticket(db, customer, customer.ticket_id or 0)
+    return customer_for_link(db, settings, link)
 
 
 @router.get("/t/{link}")
@@ -295,3 +296,22 @@ def my_file(request: Request, ticket_id: Id, attachment_id: Id, db: DB, settings
         return _to_login()
     _customer, ticket = _own_ticket(db, contact_id, ticket_id)
     return _file(db, settings, ticket, attachment_id)
+
+
+# --- confirming an address an agent added to the contact (the link went to the contact's other addresses) ---
+
+
+@router.get("/identity/{token}")
+def identity_page(request: Request, token: str, settings: AppSettings) -> Response:
+    visitor_language(request)
+    found = portal_identity.read_token(settings, token)
+    return render(request, "portal_identity.html", {"address": found[1] if found else "", "done": False},
+                  status=200 if found else 404)
+
+
+@router.post("/identity/{token}")
+def identity_confirm(request: Request, token: str, db: DB, settings: AppSettings) -> Response:
+    visitor_language(request)
+    address = portal_identity.confirm_token(db, settings, token)
+    return render(request, "portal_identity.html", {"address": address or "", "done": address is not None},
+                  status=200 if address else 404)
