@@ -76,3 +76,15 @@ def loopback_webhooks_allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def quiet_client(settings):  # type: ignore[no-untyped-def]
+    """The app without its job runner: the test drives jobs with run_pending and its own clock."""
+    from fastapi.testclient import TestClient
+
+    from frontline.api.app import create_app
+
+    with TestClient(create_app(settings.model_copy(update={"jobs_in_process": False})),
+                    raise_server_exceptions=False) as c:
+        yield c

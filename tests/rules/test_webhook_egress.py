@@ -18,7 +18,6 @@ from frontline.rules import (
 )
 from tests.factories import ticket_payload
 from tests.rules.conftest import SECRET
-from tests.rules.test_webhooks import quiet_client  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -31,7 +30,8 @@ def no_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
                                  "http://10.0.0.1/x", "http://[::1]/x", "http://localhost/x",
                                  "http://192.168.1.1/x", "http://[::ffff:127.0.0.1]/x", "http://100.64.0.1/"])
 def test_internal_addresses_are_refused_when_saved(client, desk, no_allow_list, url):
-    r = client.post("/api/v1/webhooks", json={"name": "probe", "url": url, "secret": SECRET}, headers=desk.admin.headers)
+    r = client.post("/api/v1/webhooks", json={"name": "probe", "url": url, "secret": SECRET},
+                    headers=desk.admin.headers)
     assert r.status_code == 422, r.text
     assert "url" in r.json()["detail"]
 

@@ -60,3 +60,13 @@ def test_joined_message_reveals_no_more_than_a_new_ticket(client: TestClient, de
     shape = {k: v for k, v in joined.json().items() if k != "raw_id"}
     assert shape == {k: v for k, v in fresh.json().items() if k != "raw_id"}
     assert shape["ticket_id"] is None and shape["ticket_number"] is None and shape["status"] == "accepted"
+
+
+def test_nul_characters_in_mail_are_stripped_not_a_500(client: TestClient, desk: Any) -> None:
+    _mailbox(client, desk, "sales", desk.l1.id)
+    raw = make_mail(subject="Pay\x00ment", body="Hello\x00 there").replace(b"Message-ID: <", b"Message-ID: <\x00")
+    r = client.post("/api/v1/mailboxes/sales/raw", headers=intake_headers(client, desk), content=raw)
+    assert r.status_code == 201, r.text
+    record = client.get(f"/api/v1/raw-emails/{r.json()['raw_id']}", headers=desk.admin.headers).json()
+    ticket = client.get(f"/api/v1/tickets/{record['ticket_id']}", headers=desk.admin.headers).json()
+    assert ticket["subject"] == "Payment"
