@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import ticket_payload
-from tests.web.conftest import browser_for  # noqa: F401 (fixture)
 
 PROBLEM = "application/problem+json"
 
