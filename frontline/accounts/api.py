@@ -22,6 +22,8 @@ from frontline.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
+from frontline.kit.openapi import raises
+from frontline.kit.schemas import Id
 
 router = APIRouter(tags=["accounts"])
 
@@ -37,6 +39,7 @@ def _teams_out(db: DB, teams: list[Team]) -> list[TeamOut]:
 
 
 @router.post("/auth/login", response_model=LoginOut)
+@raises(401, 429)
 def post_login(body: LoginIn, request: Request, settings: AppSettings) -> LoginOut:
     """Exchange an agent's e-mail and password for a session token. Wrong passwords are rate-limited."""
     database = request.app.state.database
@@ -73,12 +76,12 @@ def post_user(body: UserCreate, db: DB, caller: Writer) -> UserOut:
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(user_id: int, db: DB, caller: Reader) -> UserOut:
+def get_user(user_id: Id, db: DB, caller: Reader) -> UserOut:
     return _users_out(db, [service.get_user(db, user_id)])[0]
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def patch_user(user_id: int, body: UserUpdate, db: DB, caller: Writer) -> UserOut:
+def patch_user(user_id: Id, body: UserUpdate, db: DB, caller: Writer) -> UserOut:
     own_availability = user_id == caller.user_id and body.model_fields_set <= {"availability", "language",
                                                                                "timezone", "name"}
     if not own_availability:
@@ -99,12 +102,12 @@ def post_team(body: TeamCreate, db: DB, caller: Writer) -> TeamOut:
 
 
 @router.get("/teams/{team_id}", response_model=TeamOut)
-def get_team(team_id: int, db: DB, caller: Reader) -> TeamOut:
+def get_team(team_id: Id, db: DB, caller: Reader) -> TeamOut:
     return _teams_out(db, [service.get_team(db, team_id)])[0]
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def patch_team(team_id: int, body: TeamUpdate, db: DB, caller: Writer) -> TeamOut:
+def patch_team(team_id: Id, body: TeamUpdate, db: DB, caller: Writer) -> TeamOut:
     caller.require_admin()
     team = service.update_team(db, service.get_team(db, team_id), body, actor_id=caller.user_id)
     return _teams_out(db, [team])[0]
@@ -125,6 +128,6 @@ def post_token(body: TokenCreate, db: DB, caller: Writer) -> TokenCreated:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-def delete_token(token_id: int, db: DB, caller: Writer) -> ApiToken:
+def delete_token(token_id: Id, db: DB, caller: Writer) -> ApiToken:
     """Revoke a token: it stops working at once."""
     return service.revoke_token(db, service.access_token(db, caller, token_id), actor_id=caller.user_id)

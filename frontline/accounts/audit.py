@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.models import AuditLog
 
+TARGET_LENGTH = 200  # the column's; a longer target (an attacker's 10 kB "e-mail") is cut, not a 500
+
 
 def record(
     db: Session,
@@ -18,4 +20,5 @@ def record(
     ip: str | None = None,
     **data: Any,
 ) -> None:
-    db.add(AuditLog(actor_user_id=actor_user_id, action=action, target=target, ip=ip, data=data or None))
+    db.add(AuditLog(actor_user_id=actor_user_id, action=action, target=target[:TARGET_LENGTH],
+                    ip=ip[:64] if ip else None, data=data or None))

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from frontline.accounts import audit
-from frontline.accounts.models import ApiToken, LoginFailure, TokenKind, User
-from frontline.accounts.principal import ALL_SCOPES, Principal
+from frontline.accounts.models import ApiToken, AuditLog, LoginFailure, TokenKind, User
+from frontline.accounts.principal import ALL_SCOPES, INTAKE_SCOPE, Principal
 from frontline.accounts.security import new_token_secret, token_hash, verify_password
 from frontline.kit.db import utcnow
 from frontline.kit.errors import TooManyRequests, Unauthorized
 from frontline.kit.rawsql import Raw
+from frontline.kit.schemas import valid_id
 from frontline.kit.settings import Settings
 
+KNOWN_SCOPES = ALL_SCOPES | {INTAKE_SCOPE}
 _LINK_SALT = "frontline.ticket-link"
 
 
@@ -29,30 +32,58 @@ class LoginOutcome:
     error: Unauthorized | TooManyRequests | None = None
 
 
+EMAIL_LENGTH = 320  # RFC 5321's longest address; no account has a longer one
+KNOWN_IP_DAYS = 90
+
+
+def _failures(db: Session, since: datetime, *conditions: ColumnElement[bool]) -> int:
+    return db.scalar(select(func.count()).select_from(LoginFailure)
+                     .where(LoginFailure.created_at >= since, *conditions)) or 0
+
+
+def _known_ip(db: Session, email: str, ip: str | None, now: datetime) -> bool:
+    """Has this IP signed in to this account lately? (Asked only once a ceiling is reached.)"""
+    if ip is None:
+        return False
+    since = now - timedelta(days=KNOWN_IP_DAYS)
+    return db.scalar(select(AuditLog.id).where(AuditLog.action == "login.success", AuditLog.target == email,
+                                               AuditLog.ip == ip, AuditLog.created_at >= since).limit(1)) is not None
+
+
+def login_throttle(db: Session, settings: Settings, *, email: str, ip: str | None, now: datetime) -> str | None:
+    """Why this attempt must wait, or None. Checked before the password is hashed, so a flood costs no argon2.
+
+    Per account and IP, per IP, and (for IPs that never signed in to the account) per account and desk-wide:
+    someone guessing an account's password slows down only clients the account does not know.
+    """
+    since = now - timedelta(seconds=settings.login_window_seconds)
+    if _failures(db, since, LoginFailure.email == email, LoginFailure.ip == ip) >= settings.login_max_failures:
+        return "account-ip"
+    if ip is not None and _failures(db, since, LoginFailure.ip == ip) >= settings.login_ip_max_failures:
+        return "ip"
+    over_account = _failures(db, since, LoginFailure.email == email) >= settings.login_account_max_failures
+    if (over_account or _failures(db, since) >= settings.login_global_max_failures) and not _known_ip(
+            db, email, ip, now):
+        return "account" if over_account else "global"
+    return None
+
+
 def login(db: Session, settings: Settings, *, email: str, password: str, ip: str | None) -> LoginOutcome:
     """Check a password and open a session token.
 
     Returns the error instead of raising it, so the caller can commit the recorded failure (a raise
     would roll back the very row that makes the rate limit work).
     """
-    email = email.strip().lower()
+    email = email.strip().lower()[:EMAIL_LENGTH + 1]
     now = utcnow()
-    window_start = now - timedelta(seconds=settings.login_window_seconds)
-    failures = db.scalar(
-        select(func.count()).where(LoginFailure.email == email, LoginFailure.created_at >= window_start)
-    )
-    if (failures or 0) >= settings.login_max_failures:
-        audit.record(db, "login.throttled", actor_user_id=None, target=email, ip=ip)
-        return LoginOutcome(
-            None,
-            error=TooManyRequests(
-                "Too many wrong passwords for this account. Wait a few minutes and try again.",
-                retry_after=settings.login_window_seconds,
-            ),
-        )
-    user = db.scalar(select(User).where(User.email == email))
+    reason = login_throttle(db, settings, email=email, ip=ip, now=now)
+    if reason is not None:
+        audit.record(db, "login.throttled", actor_user_id=None, target=email, ip=ip, limit=reason)
+        return LoginOutcome(None, error=TooManyRequests(
+            "Too many wrong passwords. Wait a few minutes and try again.", retry_after=settings.login_window_seconds))
+    user = db.scalar(select(User).where(User.email == email)) if len(email) <= EMAIL_LENGTH else None
     if not verify_password(user.password_hash if user else None, password) or not (user and user.is_active):
-        db.add(LoginFailure(email=email, ip=ip, created_at=now))
+        db.add(LoginFailure(email=email[:EMAIL_LENGTH], ip=ip, created_at=now))
         audit.record(db, "login.failure", actor_user_id=user.id if user else None, target=email, ip=ip)
         return LoginOutcome(None, error=Unauthorized("Wrong e-mail address or password."))
     user.last_login_at = now
@@ -110,23 +141,29 @@ def authenticate_token(db: Session, secret: str) -> Principal:
         raise Unauthorized("This account is deactivated.")
     teams = [r[0] for r in raw.rows("SELECT team_id FROM team_member WHERE user_id = :u", {"u": user_id})]
     return Principal(
-        user_id=user_id, role=role, team_ids=frozenset(teams), scopes=frozenset(raw.read_json(scopes)) & ALL_SCOPES,
+        user_id=user_id, role=role, team_ids=frozenset(teams), scopes=frozenset(raw.read_json(scopes)) & KNOWN_SCOPES,
         token_id=token_id,
     )
 
 
 def ticket_link_token(settings: Settings, *, ticket_id: int, contact_id: int | None) -> str:
+    """A signed link to one ticket for its customer; carries its issue time in microseconds (revocations)."""
     serializer = URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=_LINK_SALT)
-    return serializer.dumps([ticket_id, contact_id])
+    return serializer.dumps([ticket_id, contact_id, time.time_ns() // 1000])
 
 
 def authenticate_ticket_link(settings: Settings, link: str) -> Principal:
     """A customer's signed link grants that one ticket, until it expires."""
     serializer = URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=_LINK_SALT)
     try:
-        ticket_id, contact_id = serializer.loads(link, max_age=settings.customer_link_days * 86400)
+        payload, signed_at = serializer.loads(link, max_age=settings.customer_link_days * 86400,
+                                              return_timestamp=True)
+        ticket_id, contact_id = int(payload[0]), payload[1]
+        issued = (datetime.fromtimestamp(int(payload[2]) / 1e6, UTC) if len(payload) > 2 else signed_at)
     except SignatureExpired as exc:
         raise Unauthorized("This ticket link has expired. Ask support for a new one.") from exc
-    except (BadSignature, ValueError, TypeError) as exc:
+    except (BadSignature, ValueError, TypeError, IndexError, KeyError, OverflowError, OSError) as exc:
         raise Unauthorized("This ticket link is not valid.") from exc
-    return Principal(scopes=frozenset(), contact_id=contact_id, ticket_id=int(ticket_id))
+    if not (valid_id(ticket_id) and (contact_id is None or valid_id(contact_id))):
+        raise Unauthorized("This ticket link is not valid.")
+    return Principal(scopes=frozenset(), contact_id=contact_id, ticket_id=ticket_id, link_issued_at=issued)

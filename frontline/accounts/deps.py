@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from frontline.accounts.auth import authenticate_token
 from frontline.accounts.principal import Principal, Scope
 from frontline.kit.errors import InvalidInput, Unauthorized
+from frontline.kit.openapi import raises
 from frontline.kit.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -43,6 +44,7 @@ def bearer_secret(request: Request) -> str | None:
     return None
 
 
+@raises(401, bearer=True)
 def current_principal(request: Request, db: DB) -> Principal:
     secret = bearer_secret(request)
     if secret is None:
@@ -55,11 +57,13 @@ def current_principal(request: Request, db: DB) -> Principal:
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
+@raises(403)
 def writer(principal: Caller) -> Principal:
     principal.require_scope(Scope.write)
     return principal
 
 
+@raises(403)
 def reader(principal: Caller) -> Principal:
     principal.require_scope(Scope.read)
     return principal

@@ -120,4 +120,8 @@ class LoginFailure(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_login_failure_email_at", "email", "created_at"),)
+    __table_args__ = (
+        Index("ix_login_failure_email_at", "email", "created_at"),
+        Index("ix_login_failure_ip_at", "ip", "created_at"),
+        Index("ix_login_failure_at", "created_at"),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from frontline.kit.errors import Forbidden
@@ -15,6 +16,7 @@ class Scope(StrEnum):
 
 
 ALL_SCOPES = frozenset(Scope)
+INTAKE_SCOPE = "intake"  # integration tokens: deliver raw mail to the one mailbox they are bound to, nothing else
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Principal:
     token_id: int | None = None
     contact_id: int | None = None
     ticket_id: int | None = None
+    link_issued_at: datetime | None = None  # a customer link's issue time (revocations void older links)
 
     @property
     def is_customer(self) -> bool:

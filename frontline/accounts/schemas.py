@@ -8,7 +8,7 @@ from pydantic import EmailStr, Field
 
 from frontline.accounts.models import Availability, Line, Role
 from frontline.accounts.principal import Scope
-from frontline.kit.schemas import Input, Output
+from frontline.kit.schemas import Id, Input, Output
 
 
 class UserCreate(Input):
@@ -22,7 +22,7 @@ class UserCreate(Input):
     skills: list[str] = Field(default_factory=list, max_length=50)
     languages: list[str] = Field(default_factory=list, max_length=20)
     capacity: int | None = Field(default=None, ge=0, le=1000)
-    team_ids: list[int] = Field(default_factory=list)
+    team_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
 class UserUpdate(Input):
@@ -36,7 +36,7 @@ class UserUpdate(Input):
     languages: list[str] | None = None
     availability: Availability | None = None
     capacity: int | None = Field(default=None, ge=0, le=1000)
-    team_ids: list[int] | None = None
+    team_ids: list[Id] | None = Field(default=None, max_length=100)
 
 
 class PasswordChange(Input):
@@ -66,14 +66,14 @@ class TeamCreate(Input):
     name: str = Field(min_length=1, max_length=120)
     description: str = ""
     line: Line | None = None
-    member_ids: list[int] = Field(default_factory=list)
+    member_ids: list[Id] = Field(default_factory=list, max_length=1000)
 
 
 class TeamUpdate(Input):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = None
     line: Line | None = None
-    member_ids: list[int] | None = None
+    member_ids: list[Id] | None = Field(default=None, max_length=1000)
 
 
 class TeamOut(Output):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from frontline import __version__, wiring
 from frontline.accounts.api import router as accounts_router
 from frontline.channels.email.api import router as email_router
 from frontline.contacts.api import router as contacts_router
 from frontline.jobs.runtime import jobs_lifespan
-from frontline.kit import problems
+from frontline.kit import openapi, problems
 from frontline.kit.db import get_database
-from frontline.kit.middleware import SecurityHeaders
+from frontline.kit.middleware import RejectNul, SecurityHeaders
 from frontline.kit.settings import Settings, get_settings
 from frontline.routing.api import router as routing_router
 from frontline.rules.api import router as rules_router
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = get_database(settings.database_url, pool_size=settings.db_pool_size)
     problems.install(app)
+    openapi.install(app)
 
     wiring.install(settings)
     api = APIRouter(prefix="/api/v1")
@@ -52,5 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     mount_web(app, settings)
+    app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:  # X-Forwarded-For is believed only from these (docs/security.md)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app

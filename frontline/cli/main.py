@@ -51,7 +51,7 @@ def serve(
     uvicorn.run(
         "frontline.api.asgi:app", host=host or settings.host, port=port or settings.port,
         workers=workers or settings.workers, log_level=settings.log_level.lower(), access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes X-Forwarded-For only from FRONTLINE_TRUSTED_PROXIES
     )
 
 

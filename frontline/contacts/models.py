@@ -53,6 +53,9 @@ class ContactIdentity(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(320))
+    # Set while an identity an agent added waits for the customer's confirmation; such an
+    # identity does not open the portal (contacts/identities.py).
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("kind", "value", name="uq_contact_identity_kind_value"),

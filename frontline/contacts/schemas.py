@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from frontline.contacts.models import IdentityKind
-from frontline.kit.schemas import Input, Output
+from frontline.kit.schemas import Id, Input, Output
 
 
 class IdentityIn(Input):
@@ -18,6 +18,8 @@ class IdentityIn(Input):
 class IdentityOut(Output):
     kind: str
     value: str
+    pending_since: datetime | None = Field(
+        default=None, description="Set while a new address waits for the customer's confirmation.")
 
 
 class ContactCreate(Input):
@@ -26,7 +28,7 @@ class ContactCreate(Input):
     phones: list[str] = Field(default_factory=list, max_length=20)
     identities: list[IdentityIn] = Field(default_factory=list, max_length=20)
     language: str | None = Field(default=None, max_length=10)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     notes: str = Field(default="", max_length=20000)
 
 
@@ -36,7 +38,7 @@ class ContactUpdate(Input):
     phones: list[str] | None = Field(default=None, max_length=20)
     identities: list[IdentityIn] | None = Field(default=None, max_length=20)
     language: str | None = Field(default=None, max_length=10)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     notes: str | None = Field(default=None, max_length=20000)
 
 

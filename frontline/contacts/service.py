@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -126,8 +126,11 @@ def identities_of(db: Session, contact_ids: Sequence[int]) -> dict[int, list[Con
     return result
 
 
-def list_contacts(db: Session, *, q: str | None, after_id: int | None, limit: int) -> Sequence[Contact]:
+def list_contacts(db: Session, *, q: str | None, after_id: int | None, limit: int,
+                  where: ColumnElement[bool] | None = None) -> Sequence[Contact]:
     query = select(Contact).order_by(Contact.id).limit(limit)
+    if where is not None:
+        query = query.where(where)
     if after_id is not None:
         query = query.where(Contact.id > after_id)
     if q:

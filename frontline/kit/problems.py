@@ -65,6 +65,8 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"There is nothing at {request.url.path}."
+        if exc.status_code == 400:  # a body that cannot be parsed (bad UTF-8, broken multipart): invalid input
+            return problem(request, 422, "Invalid input", f"request body: {detail}", "invalid-input")
         title = titles.get(exc.status_code, "Error")
         return problem(request, exc.status_code, title, detail, f"http-{exc.status_code}")
 

@@ -32,8 +32,22 @@ class Settings(BaseSettings):
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, description="Largest accepted attachment.")
     customer_link_days: int = Field(default=90, description="How long a customer's ticket link stays valid.")
     session_hours: int = Field(default=12, description="Lifetime of an agent login session.")
-    login_max_failures: int = Field(default=5, description="Wrong passwords allowed per window.")
+    login_max_failures: int = Field(
+        default=5, description="Wrong passwords allowed per account and client IP per window; then that pair waits.")
+    login_account_max_failures: int = Field(
+        default=50, description="Wrong passwords per account from all IPs per window; then only IPs that signed "
+        "in to the account before may try (the owner is slowed, not locked out).")
+    login_ip_max_failures: int = Field(
+        default=30, description="Wrong passwords from one client IP per window, whatever the account.")
+    login_global_max_failures: int = Field(
+        default=1000, description="Wrong passwords desk-wide per window; then only IPs known to an account may try.")
     login_window_seconds: int = Field(default=900, description="Window for counting wrong passwords.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="IPs or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (e.g. [\"10.0.0.5\"]). Empty: the connecting address is the client.")
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list, description="Private networks webhooks may reach (e.g. [\"10.1.2.0/24\"]); "
+        "loopback, link-local, private and metadata addresses are refused otherwise.")
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="Log one JSON object per line.")
     db_pool_size: int = 10

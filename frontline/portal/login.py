@@ -60,8 +60,10 @@ class CodeRequest:
 
 
 def _contact_id(db: Session, email: str) -> int | None:
+    """The contact whose confirmed address this is (an address an agent added opens nothing until confirmed)."""
     return db.scalar(select(ContactIdentity.contact_id).where(ContactIdentity.kind == "email",
-                                                              ContactIdentity.value == email))
+                                                              ContactIdentity.value == email,
+                                                              ContactIdentity.pending_since.is_(None)))
 
 
 def request_code(db: Session, settings: Settings, *, email: str, ip: str | None, language: str) -> CodeRequest:
@@ -151,6 +153,12 @@ def end_session(db: Session, secret: str | None) -> None:
     if secret:
         db.execute(update(PortalSession).where(PortalSession.token_hash == _session_hash(secret),
                                                PortalSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
+def end_contact_sessions(db: Session, contact_id: int) -> None:
+    """Sign the contact out of the portal everywhere (their links were revoked)."""
+    db.execute(update(PortalSession).where(PortalSession.contact_id == contact_id, PortalSession.revoked_at.is_(None))
+               .values(revoked_at=utcnow()))
 
 
 def contact_tickets(db: Session, contact_id: int) -> Sequence[Ticket]:

@@ -139,3 +139,33 @@ def send_code_mail(settings: Settings, mail: CodeMail) -> bool:
         log.warning("portal login code to %s not sent: %s", mail.to, error)
         return False
     return True
+
+
+@dataclass(frozen=True)
+class NoticeMail:
+    """A short automatic message to a customer (e.g. "confirm this new address"), sent after the response."""
+
+    server: SmtpServer
+    from_address: str
+    from_name: str
+    to: str
+    subject: str
+    text: str
+
+
+def notice_mail(mailbox: Mailbox, *, to: str, subject: str, text: str) -> NoticeMail:
+    return NoticeMail(_server(mailbox), mailbox.address, mailbox.display_name, to, subject, text)
+
+
+def send_notice(settings: Settings, mail: NoticeMail) -> bool:
+    message = compose(OutgoingMail(
+        from_address=mail.from_address, from_name=mail.from_name, to=[mail.to], subject=mail.subject,
+        text=mail.text, message_id=make_msgid(domain=message_id_domain(settings)), automatic=True,
+    ))
+    message.replace_header("Auto-Submitted", "auto-generated")
+    try:
+        send(mail.server, settings, message, mail.from_address, [mail.to])
+    except (TemporaryFailure, PermanentFailure) as error:
+        log.warning("notice to %s not sent: %s", mail.to, error)
+        return False
+    return True

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from frontline.accounts.deps import DB, AppSettings, Reader, Writer
 from frontline.accounts.service import get_team
+from frontline.kit.schemas import Id
 from frontline.routing import service
 from frontline.routing.assign import routing_of
 from frontline.routing.models import MessageSentiment, TeamRouting, TicketSuggestion
@@ -58,13 +59,13 @@ def get_sentiment(ref: str, db: DB, caller: Reader) -> list[MessageSentiment]:
 
 
 @router.get("/teams/{team_id}/routing", response_model=TeamRoutingOut)
-def get_routing(team_id: int, db: DB, caller: Reader) -> TeamRouting:
+def get_routing(team_id: Id, db: DB, caller: Reader) -> TeamRouting:
     get_team(db, team_id)
     return routing_of(db, team_id) or TeamRouting(team_id=team_id, strategy="manual", default_capacity=20)
 
 
 @router.put("/teams/{team_id}/routing", response_model=TeamRoutingOut)
-def put_routing(team_id: int, body: TeamRoutingIn, db: DB, caller: Writer) -> TeamRouting:
+def put_routing(team_id: Id, body: TeamRoutingIn, db: DB, caller: Writer) -> TeamRouting:
     """How the team's tickets are assigned: manual, round_robin, least_loaded or skill_based."""
     caller.require_supervisor()
     return service.set_team_routing(db, team_id, strategy=body.strategy, escalation_team_id=body.escalation_team_id,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from frontline.accounts.deps import DB, Reader, Writer
 from frontline.accounts.principal import Principal
 from frontline.kit.errors import Forbidden
+from frontline.kit.schemas import Id
 from frontline.rules import manage
 from frontline.rules.models import Rule, WebhookEndpoint
 from frontline.rules.schemas import (
@@ -49,19 +50,19 @@ def post_dry_run(body: DryRunIn, db: DB, caller: Writer) -> DryRunOut:
 
 
 @router.get("/rules/{rule_id}", response_model=RuleOut)
-def get_rule(rule_id: int, db: DB, caller: Reader) -> Rule:
+def get_rule(rule_id: Id, db: DB, caller: Reader) -> Rule:
     _require_reader(caller)
     return manage.get_rule(db, rule_id)
 
 
 @router.put("/rules/{rule_id}", response_model=RuleOut)
-def put_rule(rule_id: int, body: RuleIn, db: DB, caller: Writer) -> Rule:
+def put_rule(rule_id: Id, body: RuleIn, db: DB, caller: Writer) -> Rule:
     caller.require_supervisor()
     return manage.update_rule(db, manage.get_rule(db, rule_id), body)
 
 
 @router.delete("/rules/{rule_id}", status_code=204)
-def delete_rule(rule_id: int, db: DB, caller: Writer) -> Response:
+def delete_rule(rule_id: Id, db: DB, caller: Writer) -> Response:
     caller.require_supervisor()
     manage.delete_rule(db, manage.get_rule(db, rule_id))
     return Response(status_code=204)
@@ -80,20 +81,20 @@ def post_webhook(body: WebhookIn, db: DB, caller: Writer) -> WebhookEndpoint:
 
 
 @router.put("/webhooks/{webhook_id}", response_model=WebhookOut)
-def put_webhook(webhook_id: int, body: WebhookIn, db: DB, caller: Writer) -> WebhookEndpoint:
+def put_webhook(webhook_id: Id, body: WebhookIn, db: DB, caller: Writer) -> WebhookEndpoint:
     caller.require_supervisor()
     return manage.save_webhook(db, manage.get_webhook(db, webhook_id), body)
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)
-def delete_webhook(webhook_id: int, db: DB, caller: Writer) -> Response:
+def delete_webhook(webhook_id: Id, db: DB, caller: Writer) -> Response:
     caller.require_supervisor()
     manage.delete_webhook(db, manage.get_webhook(db, webhook_id))
     return Response(status_code=204)
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryOut])
-def get_deliveries(webhook_id: int, db: DB, caller: Reader, limit: int = 50) -> list[DeliveryOut]:
+def get_deliveries(webhook_id: Id, db: DB, caller: Reader, limit: int = 50) -> list[DeliveryOut]:
     """The latest deliveries to an endpoint, newest first, each with its attempts."""
     _require_reader(caller)
     manage.get_webhook(db, webhook_id)

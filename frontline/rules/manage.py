@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from frontline.accounts.models import Team, User
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, NotFound
-from frontline.rules import engine
+from frontline.kit.settings import get_settings
+from frontline.rules import egress, engine
 from frontline.rules.actions import ActionError, check_actions
 from frontline.rules.conditions import TIME_FIELDS, ConditionError, parse_block
 from frontline.rules.models import Rule, RuleKind, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -176,6 +177,10 @@ def dry_run(db: Session, body: RuleIn, limit: int = 1000) -> DryRun:
 # -- webhooks ----------------------------------------------------------------------------------------------
 
 def check_webhook(body: WebhookIn) -> None:
+    try:
+        egress.check_literal(body.url, get_settings().webhook_allowed_networks)
+    except (egress.EgressRefused, ValueError) as exc:
+        raise InvalidInput(f"url: {exc}") from exc
     unknown = sorted(set(body.events) - WEBHOOK_EVENTS)
     if unknown:
         raise InvalidInput(f"events: unknown event '{unknown[0]}'. Events: {', '.join(sorted(WEBHOOK_EVENTS))}.")

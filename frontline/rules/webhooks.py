@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from frontline.jobs import enqueue
 from frontline.kit.db import utcnow
+from frontline.kit.settings import get_settings
+from frontline.rules import egress
 from frontline.rules.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from frontline.tickets.models import Priority, Ticket
 
@@ -78,19 +80,31 @@ def _load(db: Session, delivery_id: int) -> tuple[str, str, bytes] | None:
         return endpoint.url, endpoint.secret, body
 
 
+def _reason(exc: Exception) -> str:
+    """A short reason for the delivery log; never the receiver's words or the desk's own network details."""
+    if isinstance(exc, egress.EgressRefused):
+        return f"refused: {exc}"[:300]
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    return type(exc).__name__
+
+
 def post(url: str, secret: str, body: bytes, delivery_id: int) -> tuple[int | None, str | None]:
-    """One signed POST; (status code, error). Any 2xx is success."""
+    """One signed POST to a checked address (rules/egress.py); (status code, short reason). Any 2xx is success."""
     timestamp = int(time.time())
     headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: str(timestamp),
                SIGNATURE_HEADER: sign(secret, timestamp, body), DELIVERY_HEADER: str(delivery_id),
                "User-Agent": "Frontline-Webhooks"}
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False)
-    except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:2000]
+        response = egress.post(url, content=body, headers=headers, timeout=TIMEOUT_SECONDS,
+                               allowed=get_settings().webhook_allowed_networks)
+    except (httpx.HTTPError, egress.EgressRefused) as exc:
+        return None, _reason(exc)
     if 200 <= response.status_code < 300:
         return response.status_code, None
-    return response.status_code, f"HTTP {response.status_code}: {response.text[:500]}"
+    return response.status_code, f"HTTP {response.status_code}"
 
 
 def _log(db: Session, delivery_id: int, status_code: int | None, started: float, error: str | None,

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from frontline.accounts.deps import DB, Reader, Writer
 from frontline.kit.errors import NotFound
+from frontline.kit.schemas import Id
 from frontline.sla import manage
 from frontline.sla.models import Calendar, Policy, TicketSla
 from frontline.sla.schemas import CalendarIn, CalendarOut, PolicyIn, PolicyOut, TicketSlaOut
@@ -26,7 +27,7 @@ def post_calendar(body: CalendarIn, db: DB, caller: Writer) -> Calendar:
 
 
 @router.put("/sla/calendars/{calendar_id}", response_model=CalendarOut)
-def put_calendar(calendar_id: int, body: CalendarIn, db: DB, caller: Writer) -> Calendar:
+def put_calendar(calendar_id: Id, body: CalendarIn, db: DB, caller: Writer) -> Calendar:
     """Edit a calendar; running clocks on it are recomputed by the next SLA check of each ticket."""
     caller.require_supervisor()
     return manage.save_calendar(db, manage.get_calendar(db, calendar_id), body)
@@ -44,7 +45,7 @@ def post_policy(body: PolicyIn, db: DB, caller: Writer) -> Policy:
 
 
 @router.put("/sla/policies/{policy_id}", response_model=PolicyOut)
-def put_policy(policy_id: int, body: PolicyIn, db: DB, caller: Writer) -> Policy:
+def put_policy(policy_id: Id, body: PolicyIn, db: DB, caller: Writer) -> Policy:
     caller.require_supervisor()
     return manage.save_policy(db, manage.get_policy(db, policy_id), body)
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from frontline.kit.schemas import Input, Output
+from frontline.kit.schemas import Id, Input, Output
 
 BreachAction = Literal["notify_supervisor", "escalate", "raise_priority"]
 CONDITION_KEYS = {"priority", "channel", "team_id", "organisation_id", "organisation_tier"}
@@ -37,13 +37,13 @@ class CalendarOut(Output):
 
 class PolicyIn(Input):
     name: str = Field(min_length=1, max_length=120)
-    position: int = 100
+    position: int = Field(default=100, ge=0, le=1_000_000)
     active: bool = True
     conditions: dict[str, list[Any]] = Field(default_factory=dict, description=f"keys: {sorted(CONDITION_KEYS)}")
     first_response_minutes: int | None = Field(default=None, ge=1, le=525_600)
     next_response_minutes: int | None = Field(default=None, ge=1, le=525_600)
     resolution_minutes: int | None = Field(default=None, ge=1, le=5_256_000)
-    calendar_id: int | None = None
+    calendar_id: Id | None = None
     warn_before_minutes: int = Field(default=30, ge=0, le=10_080)
     breach_actions: list[BreachAction] = Field(default_factory=list)
 

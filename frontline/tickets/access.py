@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
 from frontline.kit.errors import NotFound
+from frontline.kit.schemas import valid_id
 from frontline.tickets.models import Ticket
 
 _REF = re.compile(r"^(?:[A-Za-z]{1,10}-)?(\d{1,12})$")
@@ -17,7 +18,7 @@ _REF = re.compile(r"^(?:[A-Za-z]{1,10}-)?(\d{1,12})$")
 def parse_ref(ref: str | int) -> int | None:
     """Ticket id from 'FL-10042', '10042' or 10042; None when it cannot be one."""
     match = _REF.match(str(ref).strip())
-    return int(match.group(1)) if match else None
+    return int(match.group(1)) if match and valid_id(int(match.group(1))) else None
 
 
 def visible_clause(principal: Principal) -> ColumnElement[bool]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
@@ -11,10 +10,12 @@ from sqlalchemy.orm import Session
 from frontline.accounts.auth import authenticate_token, ticket_link_token
 from frontline.accounts.deps import DB, AppSettings, Reader, Writer, bearer_secret, only_query
 from frontline.accounts.models import Line
-from frontline.accounts.principal import Scope
+from frontline.accounts.principal import Principal, Scope
+from frontline.contacts.access import can_see_contact
 from frontline.kit import idempotency
-from frontline.kit.errors import NotFound, Unauthorized
-from frontline.kit.schemas import Page
+from frontline.kit.errors import InvalidInput, NotFound, Unauthorized
+from frontline.kit.openapi import BINARY, raises
+from frontline.kit.schemas import Id, Page, Timestamp
 from frontline.kit.settings import Settings
 from frontline.tickets import messages as conversation
 from frontline.tickets import service
@@ -22,6 +23,7 @@ from frontline.tickets.access import access_ticket
 from frontline.tickets.create import NewTicket
 from frontline.tickets.create import create_ticket as create_ticket_row
 from frontline.tickets.downloads import attachment_response
+from frontline.tickets.links import revoke_links
 from frontline.tickets.models import Attachment, Status, Ticket, TicketEvent
 from frontline.tickets.present import messages_out, ticket_number, ticket_out, tickets_out
 from frontline.tickets.query import TicketFilter, list_tickets
@@ -67,6 +69,12 @@ def _created(settings: Settings, new: NewTicket) -> TicketCreated:
     )
 
 
+def _check_contact(db: Session, caller: Principal, contact_id: int | None) -> None:
+    """A contact the caller cannot see is named as if it did not exist (contacts/access.py)."""
+    if contact_id is not None and not can_see_contact(db, caller, contact_id):
+        raise InvalidInput(f"No contact with id {contact_id}.")
+
+
 def _create_unit(db: Session, settings: Settings, secret: str, body: TicketCreate, key: str | None) -> tuple[
         TicketCreated, bool]:
     caller = authenticate_token(db, secret)
@@ -82,6 +90,7 @@ def _create_unit(db: Session, settings: Settings, secret: str, body: TicketCreat
             out = ticket_out(db, ticket, settings.ticket_prefix)
             return TicketCreated(**out.model_dump(), customer_link=_link(settings, ticket.id, ticket.contact_id)), True
         claim = claimed
+    _check_contact(db, caller, body.contact_id)
     new = create_ticket_row(db, caller, body)
     if claim is not None:
         claim.resource_id = new.id
@@ -90,6 +99,7 @@ def _create_unit(db: Session, settings: Settings, secret: str, body: TicketCreat
 
 
 @router.post("/tickets", status_code=201, response_model=TicketCreated)
+@raises(401, 403, bearer=True)
 async def create_ticket(body: TicketCreate, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
     """Open a ticket. With an Idempotency-Key, a retried request returns the ticket of the first one.
 
@@ -113,14 +123,14 @@ def get_tickets(
     db: DB, caller: Reader, settings: AppSettings,
     status: Annotated[list[Status], Query()] = [],  # noqa: B006
     priority: Annotated[list[PriorityName], Query()] = [],  # noqa: B006
-    team_id: Annotated[list[int], Query()] = [],  # noqa: B006
+    team_id: Annotated[list[Id], Query()] = [],  # noqa: B006
     line: Annotated[list[Line], Query()] = [],  # noqa: B006
     assignee: Annotated[str | None, Query(description="Agent id, 'me' or 'none'.")] = None,
     tag: str | None = None,
-    contact_id: int | None = None,
-    organisation_id: int | None = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
+    contact_id: Id | None = None,
+    organisation_id: Id | None = None,
+    created_after: Timestamp | None = None,
+    created_before: Timestamp | None = None,
     sort: Annotated[str, Query(description="-created, created, -updated, updated, priority")] = "-created",
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -141,7 +151,10 @@ def get_ticket(ref: str, db: DB, caller: Reader, settings: AppSettings) -> Ticke
 
 @router.patch("/tickets/{ref}", response_model=TicketOut)
 def patch_ticket(ref: str, body: TicketUpdate, db: DB, caller: Writer, settings: AppSettings) -> TicketOut:
-    ticket = service.update_ticket(db, access_ticket(db, caller, ref), body, caller)
+    ticket = access_ticket(db, caller, ref)
+    if "contact_id" in body.model_fields_set:
+        _check_contact(db, caller, body.contact_id)
+    ticket = service.update_ticket(db, ticket, body, caller)
     return ticket_out(db, ticket, settings.ticket_prefix)
 
 
@@ -184,13 +197,19 @@ def upload(ref: str, db: DB, caller: Writer, settings: AppSettings, file: Upload
     return AttachmentOut.model_validate(attachment)
 
 
-@router.get("/attachments/{attachment_id}", response_class=Response)
-def download(attachment_id: int, db: DB, caller: Reader, settings: AppSettings) -> Response:
+@router.get("/attachments/{attachment_id}", response_class=Response, responses=BINARY)
+def download(attachment_id: Id, db: DB, caller: Reader, settings: AppSettings) -> Response:
     attachment = db.get(Attachment, attachment_id)
     if attachment is None or attachment.ticket_id is None:
         raise NotFound(f"No attachment {attachment_id}.")
     access_ticket(db, caller, attachment.ticket_id)
     return attachment_response(settings.data_dir, attachment)
+
+
+@router.delete("/tickets/{ref}/customer-link", status_code=204)
+def revoke_customer_links(ref: str, db: DB, caller: Writer) -> None:
+    """Void every customer link of this ticket issued until now (a new one can be made afterwards)."""
+    revoke_links(db, ticket_id=access_ticket(db, caller, ref).id, actor_id=caller.user_id)
 
 
 @router.post("/tickets/{ref}/customer-link", response_model=CustomerLinkOut)

@@ -167,3 +167,20 @@ class TicketEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_ticket_event_ticket", "ticket_id", "id"),)
+
+
+class LinkRevocation(Base):
+    """Customer links of a ticket, or of every ticket of a contact, issued before `revoked_at` are void."""
+
+    __tablename__ = "link_revocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_link_revocation_ticket", "ticket_id", "revoked_at"),
+        Index("ix_link_revocation_contact", "contact_id", "revoked_at"),
+    )

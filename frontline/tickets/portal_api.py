@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 
-from frontline.accounts.auth import authenticate_ticket_link
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Principal
 from frontline.kit.errors import NotFound
+from frontline.kit.openapi import BINARY, raises
 from frontline.tickets import messages as conversation
 from frontline.tickets.access import access_ticket
 from frontline.tickets.downloads import attachment_response
+from frontline.tickets.links import customer_for_link
 from frontline.tickets.models import Attachment, Status
 from frontline.tickets.present import messages_out, ticket_number
 from frontline.tickets.schemas import AttachmentOut, CustomerMessageCreate, MessageOut, PortalTicketOut
@@ -22,8 +23,10 @@ from frontline.tickets.service import set_status
 router = APIRouter(prefix="/portal", tags=["customer portal"])
 
 
-def link_principal(link: str, settings: AppSettings) -> Principal:
-    return authenticate_ticket_link(settings, link)
+@raises(401)
+def link_principal(link: str, db: DB, settings: AppSettings) -> Principal:
+    """The customer behind a link that is still valid (not expired, revoked, or for a former customer)."""
+    return customer_for_link(db, settings, link)[0]
 
 
 Customer = Annotated[Principal, Depends(link_principal)]
@@ -70,7 +73,7 @@ def upload(db: DB, customer: Customer, settings: AppSettings, file: UploadFile =
     return AttachmentOut.model_validate(attachment)
 
 
-@router.get("/{link}/attachments/{attachment_id}", response_class=Response)
+@router.get("/{link}/attachments/{attachment_id}", response_class=Response, responses=BINARY)
 def download(attachment_id: int, db: DB, customer: Customer, settings: AppSettings) -> Response:
     attachment = db.get(Attachment, attachment_id)
     public = {m.id for m in conversation.list_messages(db, customer.ticket_id or 0, public_only=True)}

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import EmailStr, Field, model_validator
 
 from frontline.accounts.models import Line
-from frontline.kit.schemas import Input, Output
+from frontline.kit.schemas import Id, Input, Output
 from frontline.tickets.models import Channel, Status
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -25,15 +25,15 @@ class TicketCreate(Input):
     description: str = Field(default="", max_length=200_000)
     description_html: str | None = Field(default=None, max_length=1_000_000)
     customer: CustomerRef | None = None
-    contact_id: int | None = None
+    contact_id: Id | None = None
     priority: PriorityName = "normal"
     status: Literal["new", "open", "pending", "on_hold"] = "new"
     channel: Channel = Channel.api
     category: str | None = Field(default=None, max_length=120)
     tags: list[str] = Field(default_factory=list, max_length=50)
-    team_id: int | None = None
+    team_id: Id | None = None
     line: Line | None = None
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
     @model_validator(mode="after")
     def _one_customer(self) -> TicketCreate:
@@ -50,10 +50,10 @@ class TicketUpdate(Input):
     priority: PriorityName | None = None
     category: str | None = Field(default=None, max_length=120)
     tags: list[str] | None = Field(default=None, max_length=50)
-    team_id: int | None = None
+    team_id: Id | None = None
     line: Line | None = None
-    assignee_id: int | None = None
-    contact_id: int | None = None
+    assignee_id: Id | None = None
+    contact_id: Id | None = None
 
 
 class TicketOut(Output):
@@ -87,7 +87,7 @@ class MessageCreate(Input):
     kind: Literal["reply", "note"] = "reply"
     body_text: str = Field(default="", max_length=200_000)
     body_html: str | None = Field(default=None, max_length=1_000_000)
-    attachment_ids: list[int] = Field(default_factory=list, max_length=50)
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=50)
     status: Status | None = Field(default=None, description="Set the ticket's status with this message.")
 
     @model_validator(mode="after")
@@ -99,7 +99,7 @@ class MessageCreate(Input):
 
 class CustomerMessageCreate(Input):
     body_text: str = Field(min_length=1, max_length=200_000)
-    attachment_ids: list[int] = Field(default_factory=list, max_length=50)
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class AttachmentOut(Output):

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
+from frontline.contacts.access import visible_contacts
 from frontline.contacts.models import Contact
 from frontline.kit.db import Database
 from frontline.kit.rawsql import Raw
@@ -136,13 +137,15 @@ def search(db: Session, principal: Principal, query: str, *, limit: int = 30) ->
         Message.id.in_([d.ref_id for d in docs.values() if d.kind == "message"]))).all())
     ticket_ids = {d.ref_id for d in docs.values() if d.kind == "ticket"} | set(message_ticket.values())
     tickets = {t.id: t for t in db.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids), visible_clause(principal)))}
+    contacts = set(db.scalars(select(Contact.id).where(  # customers of tickets outside one's reach stay hidden
+        Contact.id.in_([d.ref_id for d in docs.values() if d.kind == "contact"]), visible_contacts(principal))))
     hits: list[Hit] = []
     for doc_id in ids:
         doc = docs.get(doc_id)
         if doc is None:
             continue
         ticket_id = doc.ref_id if doc.kind == "ticket" else message_ticket.get(doc.ref_id)
-        if doc.kind != "contact" and ticket_id not in tickets:
+        if (doc.ref_id not in contacts) if doc.kind == "contact" else (ticket_id not in tickets):
             continue
         title = tickets[ticket_id].subject if ticket_id in tickets else doc.body[:120]
         hits.append(Hit(doc.kind, doc.ref_id, ticket_id, title, doc.body[:200]))

@@ -12,7 +12,8 @@ from frontline.accounts.auth import authenticate_token
 from frontline.accounts.deps import DB
 from frontline.accounts.models import User
 from frontline.accounts.principal import Principal
-from frontline.kit.errors import Unauthorized
+from frontline.kit.errors import InvalidInput, Unauthorized
+from frontline.kit.schemas import NUL
 from frontline.web import i18n
 from frontline.web.security import ANON_COOKIE, SESSION_COOKIE, check_csrf, new_anon_id
 
@@ -85,4 +86,8 @@ async def verify_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get("csrf")
         submitted = value if isinstance(value, str) else None
+        for name, item in form.multi_items():  # PostgreSQL cannot store NUL: refuse it like the API does
+            text = item if isinstance(item, str) else (item.filename or "")
+            if NUL in name or NUL in text:
+                raise InvalidInput(f"{name}: text may not contain NUL (U+0000) characters.")
     check_csrf(request, request.app.state.settings, submitted)

@@ -19,6 +19,8 @@ from frontline.accounts.auth import authenticate_token
 from frontline.accounts.deps import DB, Reader, Writer, bearer_secret
 from frontline.accounts.principal import Principal, Scope
 from frontline.kit.errors import Forbidden, InvalidInput, Unauthorized
+from frontline.kit.openapi import CalendarResponse, CsvResponse, raises
+from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
 from frontline.workforce import contracts, exports, roster
 from frontline.workforce.schemas import (
@@ -35,6 +37,7 @@ from frontline.workforce.schemas import (
 router = APIRouter(tags=["planner"])
 
 
+@raises(401, 403, bearer=True)
 def planner(request: Request) -> Principal:
     """A supervisor or administrator, authenticated in a short read transaction."""
     secret = bearer_secret(request)
@@ -79,6 +82,7 @@ def make_plan(request: Request, body: PlanIn) -> dict[str, Any]:
 
 
 @router.get("/planner/forecast")
+@raises(404)
 def get_forecast(request: Request, caller: Planner, query: Annotated[PlanIn, Query()]) -> dict[str, Any]:
     """Forecast contacts per 30-minute interval of the horizon, with the 80% interval and recent history."""
     doc = make_plan(request, query)
@@ -87,6 +91,7 @@ def get_forecast(request: Request, caller: Planner, query: Annotated[PlanIn, Que
 
 
 @router.get("/planner/staffing")
+@raises(404)
 def get_staffing(request: Request, caller: Planner, query: Annotated[PlanIn, Query()]) -> dict[str, Any]:
     """Scheduled staff required per interval (live Erlang C queue + deferred workload, after shrinkage)."""
     doc = make_plan(request, query)
@@ -96,6 +101,7 @@ def get_staffing(request: Request, caller: Planner, query: Annotated[PlanIn, Que
 
 
 @router.post("/planner/schedules/build")
+@raises(404)
 def build_schedule(request: Request, caller: Planner, body: BuildIn) -> dict[str, Any]:
     """A schedule for the team from the staffing requirement (not stored; publish it to put it in force)."""
     from frontline.workforce import service
@@ -114,19 +120,19 @@ def publish_schedule(body: PublishIn, db: DB, caller: Writer) -> dict[str, Any]:
 
 
 @router.get("/planner/schedules")
-def list_schedules(db: DB, caller: Planner, team_id: int | None = None) -> list[dict[str, Any]]:
+def list_schedules(db: DB, caller: Planner, team_id: Id | None = None) -> list[dict[str, Any]]:
     return [exports.schedule_json(row, with_plan=False) for row in roster.team_schedules(db, team_id)]
 
 
 @router.get("/planner/schedules/{schedule_id}")
-def get_schedule(schedule_id: int, db: DB, caller: Planner) -> dict[str, Any]:
+def get_schedule(schedule_id: Id, db: DB, caller: Planner) -> dict[str, Any]:
     return exports.schedule_json(roster.published(db, schedule_id))
 
 
-@router.get("/planner/schedules/{schedule_id}/schedule.csv")
-def schedule_csv(schedule_id: int, db: DB, caller: Planner) -> Response:
+@router.get("/planner/schedules/{schedule_id}/schedule.csv", response_class=CsvResponse)
+def schedule_csv(schedule_id: Id, db: DB, caller: Planner) -> Response:
     row = roster.published(db, schedule_id)
-    return Response(exports.schedule_csv(row.plan), media_type="text/csv; charset=utf-8",
+    return CsvResponse(exports.schedule_csv(row.plan),
                     headers={"Content-Disposition": f'attachment; filename="schedule-{schedule_id}.csv"'})
 
 
@@ -140,6 +146,7 @@ def _document(request: Request, plan: dict[str, Any] | None, schedule_id: int | 
 
 
 @router.post("/planner/check")
+@raises(404)
 def check(request: Request, caller: Planner, body: CheckIn) -> dict[str, Any]:
     """Run the independent checker; with `csv`, on a hand-edited schedule against a published plan."""
     from frontline.workforce import document as docs
@@ -170,12 +177,14 @@ def _simulate(request: Request, body: SimulateIn, scenario: str | None, factor: 
 
 
 @router.post("/planner/simulate")
+@raises(404)
 def simulate(request: Request, caller: Planner, body: SimulateIn) -> dict[str, Any]:
     """Service level, ASA, abandonment and occupancy of one day's live queue, with confidence intervals."""
     return _simulate(request, body, None, None)
 
 
 @router.post("/planner/whatif")
+@raises(404)
 def what_if(request: Request, caller: Planner, body: WhatIfIn) -> dict[str, Any]:
     """The same day under +20% volume, longer handle time or one agent sick, against the base."""
     return _simulate(request, body, body.scenario, body.factor)
@@ -197,7 +206,8 @@ def _contract_json(user_id: int, contract: Any) -> dict[str, Any]:
 
 
 @router.get("/planner/contracts")
-def list_contracts(db: DB, caller: Planner, team_id: int) -> list[dict[str, Any]]:
+@raises(404)
+def list_contracts(db: DB, caller: Planner, team_id: Id) -> list[dict[str, Any]]:
     """Weekly contract of each active agent of the team (agents without one work the default 40 h)."""
     from frontline.workforce import service
 
@@ -208,7 +218,7 @@ def list_contracts(db: DB, caller: Planner, team_id: int) -> list[dict[str, Any]
 
 
 @router.put("/planner/contracts/{user_id}")
-def put_contract(user_id: int, body: ContractIn, db: DB, caller: Writer) -> dict[str, Any]:
+def put_contract(user_id: Id, body: ContractIn, db: DB, caller: Writer) -> dict[str, Any]:
     """Set an agent's weekly contract; schedules built from now on keep every week within it."""
     caller.require_supervisor()
     contract = contracts.set_contract(db, user_id, body.contract_hours, body.hours_below, body.hours_above)
@@ -226,14 +236,14 @@ def my_shifts(db: DB, caller: Reader) -> list[dict[str, Any]]:
     return [exports.shift_json(s) for s in _my_shifts(db, caller)]
 
 
-@router.get("/me/shifts.csv")
+@router.get("/me/shifts.csv", response_class=CsvResponse)
 def my_shifts_csv(db: DB, caller: Reader) -> Response:
-    return Response(exports.shifts_csv(_my_shifts(db, caller)), media_type="text/csv; charset=utf-8",
+    return CsvResponse(exports.shifts_csv(_my_shifts(db, caller)),
                     headers={"Content-Disposition": 'attachment; filename="my-shifts.csv"'})
 
 
-@router.get("/me/shifts.ics")
+@router.get("/me/shifts.ics", response_class=CalendarResponse)
 def my_shifts_ics(request: Request, db: DB, caller: Reader) -> Response:
     ics = exports.shifts_ics(_my_shifts(db, caller), domain=request.url.hostname or "frontline.invalid")
-    return Response(ics, media_type="text/calendar; charset=utf-8",
+    return CalendarResponse(ics,
                     headers={"Content-Disposition": 'attachment; filename="my-shifts.ics"'})

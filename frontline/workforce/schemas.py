@@ -5,22 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from frontline.kit.schemas import Id, NoNul
 
 if TYPE_CHECKING:
     from frontline.workforce.planning import PlanOptions
 
 
-class PlanIn(BaseModel):
+class PlanIn(NoNul):
     """Which team, which weeks, and the service targets (what-if factors scale volume and handle time)."""
 
-    team_id: int
+    team_id: Id
     start: date | None = Field(default=None, description="First day (default: next Monday).")
     weeks: int = Field(default=1, ge=1, le=6)
     service_level: float = Field(default=0.8, gt=0, lt=1)
-    answer_seconds: float = Field(default=20.0, gt=0)
+    answer_seconds: float = Field(default=20.0, gt=0, le=3600)
     shrinkage: float = Field(default=0.3, ge=0, lt=1)
-    first_response_hours: float = Field(default=4.0, gt=0)
+    first_response_hours: float = Field(default=4.0, gt=0, le=168, description="At most a week.")
     volume_factor: float = Field(default=1.0, gt=0, le=10)
     aht_factor: float = Field(default=1.0, gt=0, le=10)
 
@@ -36,26 +38,26 @@ class BuildIn(PlanIn):
     explain: bool = True
 
 
-class PublishIn(BaseModel):
+class PublishIn(NoNul):
     plan: dict[str, Any] = Field(
         description="A plan document as returned by schedules/build (assignments may be edited).")
     force: bool = Field(default=False, description="Publish even when the checker reports broken rules.")
 
 
-class CheckIn(BaseModel):
+class CheckIn(NoNul):
     """Check a plan document, or a schedule CSV (agent_id,date,shift) against a published schedule's plan."""
 
     plan: dict[str, Any] | None = None
-    schedule_id: int | None = None
-    csv: str | None = None
+    schedule_id: Id | None = None
+    csv: str | None = Field(default=None, max_length=2_000_000)
 
 
-class SimulateIn(BaseModel):
+class SimulateIn(NoNul):
     plan: dict[str, Any] | None = None
-    schedule_id: int | None = None
+    schedule_id: Id | None = None
     day: int = Field(default=0, ge=0, le=41)
     replications: int = Field(default=20, ge=2, le=200)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
 class WhatIfIn(SimulateIn):
@@ -63,12 +65,12 @@ class WhatIfIn(SimulateIn):
     factor: float | None = Field(default=None, gt=0, le=10)
 
 
-class HandleTimeIn(BaseModel):
+class HandleTimeIn(NoNul):
     channel: str = Field(min_length=1, max_length=12)
     aht_seconds: float = Field(gt=0, le=86_400)
 
 
-class ContractIn(BaseModel):
+class ContractIn(NoNul):
     """An agent's weekly contract: each week of a schedule stays within [hours - below, hours + above]."""
 
     contract_hours: float = Field(gt=0, le=80)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from frontline.accounts.deps import DB
 from frontline.kit.errors import Forbidden, InvalidInput, NotFound
+from frontline.kit.schemas import Id
 from frontline.web.i18n import _
 from frontline.web.pages.queues import nav_context, team_names
 from frontline.web.render import render
@@ -148,7 +149,7 @@ def _require_planner(agent: Any) -> None:
 
 
 @router.get("")
-def planner_page(request: Request, db: DB, agent: Agent, team_id: int | None = None,
+def planner_page(request: Request, db: DB, agent: Agent, team_id: Id | None = None,
                  saved: int | None = None) -> Response:
     from frontline.web.i18n import current_language
 
@@ -181,7 +182,7 @@ def planner_page(request: Request, db: DB, agent: Agent, team_id: int | None = N
 
 
 @router.post("/contract")
-def contract_form(db: DB, agent: Agent, team_id: Annotated[int, Form()], user_id: Annotated[int, Form()],
+def contract_form(db: DB, agent: Agent, team_id: Annotated[Id, Form()], user_id: Annotated[Id, Form()],
                   contract_hours: Annotated[float, Form()], hours_below: Annotated[float, Form()] = 4.0,
                   hours_above: Annotated[float, Form()] = 4.0) -> Response:
     """Set a team member's weekly contract from the planner page; the next plan keeps within it."""
@@ -197,7 +198,7 @@ def contract_form(db: DB, agent: Agent, team_id: Annotated[int, Form()], user_id
 
 
 @router.post("/whatif")
-def what_if_page(request: Request, db: DB, agent: Agent, schedule_id: Annotated[int, Form()],
+def what_if_page(request: Request, db: DB, agent: Agent, schedule_id: Annotated[Id, Form()],
                  scenario: Annotated[str, Form()] = "volume", day: Annotated[int, Form()] = 0) -> Response:
     from frontline.workforce.simulation import SCENARIOS, result_json, simulate_day
 

@@ -62,3 +62,79 @@ def test_agents_may_change_only_their_own_presence(client, desk):
     other = desk.agent2.user.id
     r = client.patch(f"/api/v1/users/{other}", json={"availability": "online"}, headers=desk.agent1.headers)
     assert r.status_code == 403
+
+
+# --- login abuse: limits per IP, per account for unknown clients, desk-wide; trusted proxies ---
+
+def _client_at(app, ip: str):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, raise_server_exceptions=False, client=(ip, 50000))
+
+
+def _app(settings, **changes):  # type: ignore[no-untyped-def]
+    from frontline.api.app import create_app
+
+    return create_app(settings.model_copy(update=changes))
+
+
+def test_password_spraying_from_one_ip_is_limited(settings, desk):
+    app = _app(settings, login_ip_max_failures=3)
+    sprayer = _client_at(app, "203.0.113.7")
+    for agent in (desk.agent1, desk.agent2, desk.supervisor):
+        assert _login(sprayer, agent.user.email, "Summer2026!").status_code == 401
+    r = _login(sprayer, desk.admin.user.email, "Summer2026!")
+    assert r.status_code == 429 and r.headers["content-type"] == "application/problem+json"
+    assert _login(_client_at(app, "198.51.100.1"), desk.admin.user.email, PASSWORD).status_code == 200
+
+
+def test_guessing_from_many_ips_slows_strangers_but_not_the_owner(settings, desk):
+    app = _app(settings, login_account_max_failures=6)
+    owner = _client_at(app, "192.0.2.10")
+    assert _login(owner, desk.admin.user.email, PASSWORD).status_code == 200  # the owner's usual address
+    for n in range(6):  # each attacker address stays under the per-(account, IP) limit of 5
+        assert _login(_client_at(app, f"203.0.113.{n + 1}"), desk.admin.user.email, "guess").status_code == 401
+    assert _login(_client_at(app, "203.0.113.99"), desk.admin.user.email, PASSWORD).status_code == 429
+    assert _login(owner, desk.admin.user.email, PASSWORD).status_code == 200
+
+
+def test_five_wrong_passwords_do_not_lock_out_the_owner(settings, desk):
+    app = _app(settings)
+    attacker, owner = _client_at(app, "203.0.113.5"), _client_at(app, "192.0.2.20")
+    for _ in range(settings.login_max_failures):
+        assert _login(attacker, desk.admin.user.email, "guess").status_code == 401
+    assert _login(attacker, desk.admin.user.email, PASSWORD).status_code == 429
+    assert _login(owner, desk.admin.user.email, PASSWORD).status_code == 200
+
+
+def test_desk_wide_limit_stops_unknown_clients(settings, desk):
+    app = _app(settings, login_global_max_failures=4)
+    for n, agent in enumerate((desk.agent1, desk.agent2, desk.supervisor, desk.admin)):
+        assert _login(_client_at(app, f"203.0.113.{n + 1}"), agent.user.email, "guess").status_code == 401
+    assert _login(_client_at(app, "203.0.113.50"), desk.agent1.user.email, PASSWORD).status_code == 429
+
+
+def test_very_long_login_email_is_a_401_not_a_500(client, desk):
+    r = _login(client, "a" * 250 + "@desk.example", "nope")
+    assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+    page = client.get("/login")
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    r = client.post("/login", data={"email": "b" * 5000 + "@desk.example", "password": "x", "csrf": csrf})
+    assert r.status_code == 401 and "Wrong e-mail address or password" in r.text
+
+
+def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(settings, desk):
+    def who(app, forwarded: str) -> str:  # type: ignore[no-untyped-def]
+        with _client_at(app, "10.0.0.5") as c:
+            c.post("/api/v1/auth/login", json={"email": "ghost@desk.example", "password": "x"},
+                   headers={"X-Forwarded-For": forwarded})
+        from sqlalchemy import select
+
+        from frontline.accounts.models import LoginFailure
+        from frontline.kit.db import get_database
+
+        with get_database(settings.database_url).session(write=False) as db:
+            return db.scalars(select(LoginFailure.ip).order_by(LoginFailure.id.desc()).limit(1)).one()
+
+    assert who(_app(settings), "198.51.100.23") == "10.0.0.5"
+    assert who(_app(settings, trusted_proxies=["10.0.0.0/8"]), "198.51.100.23") == "198.51.100.23"

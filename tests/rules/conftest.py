@@ -65,3 +65,26 @@ def post_rule(client, headers, **body):  # type: ignore[no-untyped-def]
     r = client.post("/api/v1/rules", json=body, headers=headers)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+@pytest.fixture(autouse=True)
+def loopback_webhooks_allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The receivers here listen on 127.0.0.1, which webhooks may reach only when an admin allows it."""
+    from frontline.kit.settings import get_settings
+
+    monkeypatch.setenv("FRONTLINE_WEBHOOK_ALLOWED_NETWORKS", '["127.0.0.0/8"]')
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def quiet_client(settings):  # type: ignore[no-untyped-def]
+    """The app without its job runner: the test drives jobs with run_pending and its own clock."""
+    from fastapi.testclient import TestClient
+
+    from frontline.api.app import create_app
+
+    with TestClient(create_app(settings.model_copy(update={"jobs_in_process": False})),
+                    raise_server_exceptions=False) as c:
+        yield c

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-from fastapi.testclient import TestClient
-
-from frontline.api.app import create_app
 from frontline.jobs import run_pending
 from frontline.kit.db import utcnow
 from frontline.rules import jobs  # noqa: F401 (registers the delivery handler)
 from frontline.rules.webhooks import sign, verify
 from tests.factories import ticket_payload
 from tests.rules.conftest import SECRET, post_rule
-
-
-@pytest.fixture
-def quiet_client(settings) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    """The app without its job runner: the test drives jobs with run_pending and its own clock."""
-    with TestClient(create_app(settings.model_copy(update={"jobs_in_process": False})),
-                    raise_server_exceptions=False) as c:
-        yield c
 
 
 def _endpoint(client, desk, receiver, events):

@@ -108,3 +108,64 @@ def test_bad_message_bodies(client, desk):
     _assert_problem(client.post(path, json={"body_text": "x", "status": "on_hold"}, headers=desk.agent1.headers),
                     409, "'solved' to 'on_hold'")
     assert len(client.get(path, headers=desk.agent1.headers).json()) == 1
+
+
+# --- no 500 on any input (issue 10, section 4): each of these answered 500 before ---
+
+BIG = 2**31  # one past PostgreSQL's integer columns
+HUGE = 2**63  # one past SQLite's
+
+
+def test_date_filter_without_time_zone_is_a_422(client, desk):
+    r = client.get("/api/v1/tickets?created_after=2026-01-01T00:00:00", headers=desk.agent1.headers)
+    _assert_problem(r, 422, "created_after")
+    ok = client.get("/api/v1/tickets?created_after=2026-01-01T00:00:00Z", headers=desk.agent1.headers)
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("number", [BIG, HUGE])
+def test_ids_beyond_the_column_range_are_a_422(client, desk, number):
+    h = desk.admin.headers
+    for path in (f"/api/v1/users/{number}", f"/api/v1/teams/{number}", f"/api/v1/contacts/{number}",
+                 f"/api/v1/attachments/{number}", f"/api/v1/raw-emails/{number}", f"/api/v1/rules/{number}",
+                 f"/api/v1/tickets?team_id={number}", f"/api/v1/tickets?contact_id={number}",
+                 f"/api/v1/contacts?cursor={number}", f"/api/v1/planner/contracts?team_id={number}"):
+        _assert_problem(client.get(path, headers=h), 422)
+    assert client.get(f"/api/v1/tickets/FL-{number}", headers=h).status_code == 404
+    for body in ({"team_id": number}, {"assignee_id": number}, {"contact_id": number, "customer": None}):
+        _assert_problem(client.post("/api/v1/tickets", json=ticket_payload(**body), headers=h), 422)
+    _assert_problem(client.post("/api/v1/users", json={"email": "n@desk.example", "name": "N", "team_ids": [number]},
+                                headers=h), 422)
+    _assert_problem(client.patch(f"/api/v1/users/{desk.agent1.user.id}", json={"team_ids": [number]}, headers=h), 422)
+    _assert_problem(client.post("/api/v1/sla/policies", json={"name": "p", "position": HUGE}, headers=h), 422)
+
+
+def test_ids_beyond_the_column_range_in_pages_are_a_4xx(browser_for, desk):
+    browser = browser_for(desk.admin)
+    for path in (f"/ui/admin/rules/{HUGE}", f"/ui/admin/sla/policies/{BIG}", f"/portal/my/{HUGE}"):
+        r = browser.get(path, follow_redirects=False)
+        assert 400 <= r.status_code < 500 or r.status_code == 303, (path, r.status_code)
+    r = browser.post(f"/ui/admin/users/{HUGE}/active")
+    assert 400 <= r.status_code < 500
+
+
+def test_nul_characters_are_refused_everywhere(client, desk, browser_for):
+    h = desk.admin.headers
+    t = client.post("/api/v1/tickets", json=ticket_payload(), headers=h).json()
+    bodies = [
+        ("post", "/api/v1/tickets", ticket_payload(subject="a\x00b")),
+        ("post", "/api/v1/tickets", ticket_payload(tags=["x\x00"])),
+        ("post", f"/api/v1/tickets/{t['id']}/messages", {"body_text": "hi\x00"}),
+        ("post", "/api/v1/contacts", {"name": "N\x00"}),
+        ("post", "/api/v1/organisations", {"name": "Org", "domains": ["a\x00.example"]}),
+        ("patch", f"/api/v1/users/{desk.agent1.user.id}", {"languages": ["e\x00n"]}),
+        ("post", "/api/v1/planner/check", {"plan": {"k\x00": 1}}),
+    ]
+    for method, path, body in bodies:
+        _assert_problem(getattr(client, method)(path, json=body, headers=h), 422, "NUL")
+    _assert_problem(client.get("/api/v1/contacts?q=a%00b", headers=h), 422, "NUL")
+    _assert_problem(client.get("/api/v1/tickets?tag=a%00", headers=h), 422, "NUL")
+    browser = browser_for(desk.admin)
+    r = browser.post(f"/ui/tickets/{t['id']}/reply", data={"body": "x\x00y", "kind": "note"})
+    assert r.status_code == 422
+    assert browser.get("/ui/search?q=%00").status_code == 422

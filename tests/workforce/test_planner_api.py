@@ -149,3 +149,13 @@ def test_published_schedule_decides_who_takes_tickets(database, desk) -> None:  
     with database.session(write=False) as db:
         assert [c.user_id for c in candidates(db, desk.l1.id, 5)] == [user_id] and on_shift(db, user_id, now)
         assert len(service.team_schedules(db, desk.l1.id)) == 1
+
+
+def test_planner_numbers_are_bounded(client, desk):  # type: ignore[no-untyped-def]
+    """`first_response_hours=1e307` used to try to allocate petabytes; every number has a sane range."""
+    h = desk.supervisor.headers
+    for query in ("first_response_hours=1e307", "first_response_hours=1e7", "answer_seconds=1e300"):
+        r = client.get(f"/api/v1/planner/staffing?team_id={desk.l1.id}&{query}", headers=h)
+        assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", (query, r.text)
+    r = client.post("/api/v1/planner/simulate", json={"schedule_id": 1, "seed": 2**70}, headers=h)
+    assert r.status_code == 422

@@ -8,14 +8,23 @@ import anyio
 from fastapi import APIRouter, Request, Response
 
 from frontline.accounts.auth import authenticate_token
-from frontline.accounts.deps import DB, Caller, Reader, bearer_secret
-from frontline.accounts.principal import Scope
+from frontline.accounts.deps import DB, Caller, Reader, Writer, bearer_secret
+from frontline.accounts.schemas import TokenCreated, TokenOut
 from frontline.channels.email import service
 from frontline.channels.email.intake import ingest
-from frontline.channels.email.models import RawEmail
-from frontline.channels.email.schemas import IntakeOut, MailboxCreate, MailboxOut, MailboxUpdate, RawEmailOut
+from frontline.channels.email.models import RawEmail, RawStatus
+from frontline.channels.email.schemas import (
+    IntakeOut,
+    IntakeTokenCreate,
+    MailboxCreate,
+    MailboxOut,
+    MailboxUpdate,
+    RawEmailOut,
+)
 from frontline.kit.db import Database
 from frontline.kit.errors import InvalidInput, NotFound, TooLarge, Unauthorized
+from frontline.kit.openapi import MessageResponse, raises
+from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
 from frontline.tickets.access import access_ticket
 
@@ -24,12 +33,14 @@ MAX_RAW_BYTES = 64 * 1024 * 1024
 
 
 @router.get("/mailboxes", response_model=list[MailboxOut])
+@raises(403)
 def get_mailboxes(db: DB, caller: Caller) -> list[MailboxOut]:
     caller.require_admin()
     return [service.mailbox_out(m) for m in service.list_mailboxes(db)]
 
 
 @router.post("/mailboxes", status_code=201, response_model=MailboxOut)
+@raises(403)
 def post_mailbox(body: MailboxCreate, db: DB, caller: Caller) -> MailboxOut:
     """Add a mailbox. Passwords are stored as given and never returned (only `*_password_set`)."""
     caller.require_admin()
@@ -37,35 +48,48 @@ def post_mailbox(body: MailboxCreate, db: DB, caller: Caller) -> MailboxOut:
 
 
 @router.get("/mailboxes/{name}", response_model=MailboxOut)
+@raises(403)
 def get_mailbox(name: str, db: DB, caller: Caller) -> MailboxOut:
     caller.require_admin()
     return service.mailbox_out(service.get_mailbox(db, name))
 
 
 @router.patch("/mailboxes/{name}", response_model=MailboxOut)
+@raises(403)
 def patch_mailbox(name: str, body: MailboxUpdate, db: DB, caller: Caller) -> MailboxOut:
     caller.require_admin()
     return service.mailbox_out(service.update_mailbox(db, service.get_mailbox(db, name), body))
 
 
+@router.post("/mailboxes/{name}/tokens", status_code=201, response_model=TokenCreated)
+@raises(403)
+def post_mailbox_token(name: str, body: IntakeTokenCreate, db: DB, caller: Writer) -> TokenCreated:
+    """An integration token that may deliver raw mail to this mailbox and do nothing else (shown once)."""
+    caller.require_admin()
+    token, secret = service.create_intake_token(db, service.get_mailbox(db, name), body.name, caller)
+    return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)
+
+
 def _intake_unit(database: Database, settings: Settings, secret: str, name: str, raw: bytes) -> IntakeOut:
     with database.session(write=False) as db:
-        authenticate_token(db, secret).require_scope(Scope.write)
-        mailbox = service.get_mailbox(db, name)
-        mailbox_id = mailbox.id
+        mailbox_id = service.intake_mailbox(db, authenticate_token(db, secret), name)
     result = ingest(database, settings, mailbox_id, raw, source="http")
-    number = f"{settings.ticket_prefix}-{result.ticket_id}" if result.ticket_id else None
-    return IntakeOut(raw_id=result.raw_id, status=result.status, duplicate=result.duplicate,
-                     ticket_id=result.ticket_id, ticket_number=number, message_id=result.message_id,
-                     warnings=result.warnings)
+    # The caller is a relay, not an agent: the answer is the same whether the message opened a ticket or
+    # joined one (no oracle for which ticket numbers exist); agents see the outcome in /raw-emails.
+    status = result.status if result.status == RawStatus.failed else "accepted"
+    return IntakeOut(raw_id=result.raw_id, status=status, duplicate=result.duplicate, ticket_id=None,
+                     ticket_number=None, message_id=None, warnings=[])
 
 
 @router.post("/mailboxes/{name}/raw", status_code=201, response_model=IntakeOut,
+             responses={200: {"model": IntakeOut, "description": "This mailbox already had the message."}},
              openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}})
+@raises(401, 403, 409, 413, bearer=True)
 async def post_raw(name: str, request: Request) -> Response:
     """Deliver one raw RFC 822 message (body as is, e.g. `Content-Type: message/rfc822`).
 
-    201 when stored and processed; 200 with `duplicate: true` when this mailbox already had it.
+    Needs an integration token of this mailbox (`POST /mailboxes/{name}/tokens`); an inactive mailbox
+    refuses (409). 201 when stored and processed; 200 with `duplicate: true` when this mailbox already had it.
     """
     secret = bearer_secret(request)
     if secret is None:
@@ -82,16 +106,16 @@ async def post_raw(name: str, request: Request) -> Response:
 
 
 @router.get("/raw-emails/{raw_id}", response_model=RawEmailOut)
-def get_raw_email(raw_id: int, db: DB, caller: Reader) -> RawEmailOut:
+def get_raw_email(raw_id: Id, db: DB, caller: Reader) -> RawEmailOut:
     """What became of a received message (agents who can see its ticket; admins for any)."""
     return RawEmailOut.model_validate(_visible_raw(db, caller, raw_id))
 
 
-@router.get("/raw-emails/{raw_id}/original", response_class=Response)
-def get_raw_original(raw_id: int, db: DB, caller: Reader) -> Response:
+@router.get("/raw-emails/{raw_id}/original", response_class=MessageResponse)
+def get_raw_original(raw_id: Id, db: DB, caller: Reader) -> Response:
     """The original message, byte for byte (`.eml`)."""
     row = _visible_raw(db, caller, raw_id)
-    return Response(zlib.decompress(row.content), media_type="message/rfc822",
+    return MessageResponse(zlib.decompress(row.content),
                     headers={"Content-Disposition": f'attachment; filename="message-{row.id}.eml"'})
 
 

@@ -76,7 +76,7 @@ def header_message_id(raw: bytes) -> str | None:
         return None
     value = match.group(1)
     angle = _ANGLE.search(value)
-    text = (angle.group(0) if angle else value.strip()).decode("ascii", "replace")
+    text = (angle.group(0) if angle else value.strip()).decode("ascii", "replace").replace("\x00", "")
     return text[:255] or None
 
 

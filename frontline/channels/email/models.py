@@ -162,3 +162,12 @@ class EmailOutbound(Base):
         Index("ix_email_outbound_to", "to_address", "kind", "created_at"),
         Index("ix_email_outbound_ticket", "ticket_id", "id"),
     )
+
+
+class MailboxToken(Base):
+    """An integration token that may deliver raw mail to one mailbox (and do nothing else)."""
+
+    __tablename__ = "mailbox_token"
+
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"), primary_key=True)
+    mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailbox.id", ondelete="CASCADE"), index=True)

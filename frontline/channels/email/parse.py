@@ -7,9 +7,11 @@ much as it safely can and explain in `warnings` what it had to guess or skip.
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
+from typing import Any
 
 from frontline.channels.email.bounces import detect_bounce
 from frontline.channels.email.charsets import decode_text
@@ -42,7 +44,25 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 25 * MIB,
     except Exception as error:  # the contract is to never raise; say what went wrong
         result.has_parse_errors = True
         result.warn(f"parser failure ({type(error).__name__}); result is incomplete")
-    return result
+    return strip_nul(result)
+
+
+def strip_nul(value: Any) -> Any:
+    """NUL characters removed from every decoded text (PostgreSQL cannot store them; the raw bytes keep them).
+
+    Mail is not refused for them, unlike API input: the sender cannot be asked to fix it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        return [strip_nul(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(strip_nul(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            current = getattr(value, item.name)
+            if isinstance(current, str | list | tuple) or is_dataclass(current):
+                setattr(value, item.name, strip_nul(current))
+    return value
 
 
 def _parse_into(result: ParsedEmail, raw: bytes, max_attachment: int, max_total: int) -> None:

@@ -8,7 +8,7 @@ from pydantic import EmailStr, Field, SecretStr
 
 from frontline.accounts.models import Line
 from frontline.channels.email.models import ClosedReply, Security
-from frontline.kit.schemas import Input, Output
+from frontline.kit.schemas import Id, Input, Output
 from frontline.tickets.schemas import PriorityName
 
 NAME = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -19,7 +19,7 @@ class MailboxFields(Input):
 
     address: EmailStr | None = None
     display_name: str | None = Field(default=None, max_length=200)
-    team_id: int | None = None
+    team_id: Id | None = None
     default_line: Line | None = None
     default_priority: PriorityName | None = None
     imap_host: str | None = Field(default=None, max_length=255)
@@ -84,6 +84,10 @@ class MailboxOut(Output):
     closed_reply: str
     is_active: bool
     created_at: datetime
+
+
+class IntakeTokenCreate(Input):
+    name: str = Field(default="mail relay", min_length=1, max_length=120)
 
 
 class IntakeOut(Output):

@@ -10,10 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from frontline.accounts.models import Team
-from frontline.channels.email.models import Mailbox, Security
+from frontline.accounts import audit
+from frontline.accounts.auth import issue_token
+from frontline.accounts.models import ApiToken, Team, User
+from frontline.accounts.principal import INTAKE_SCOPE, Principal
+from frontline.channels.email.models import Mailbox, MailboxToken, Security
 from frontline.channels.email.schemas import MailboxCreate, MailboxFields, MailboxOut, MailboxUpdate
-from frontline.kit.errors import Conflict, InvalidInput, NotFound
+from frontline.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 DEFAULT_ACK = {
     "auto_ack_subject_en": "We received your request [{number}]",
@@ -105,3 +108,29 @@ def mailbox_out(mailbox: Mailbox) -> MailboxOut:
               if name not in ("imap_password_set", "smtp_password_set")}
     return MailboxOut(**fields, imap_password_set=bool(mailbox.imap_password),
                       smtp_password_set=bool(mailbox.smtp_password))
+
+
+def create_intake_token(db: Session, mailbox: Mailbox, name: str, actor: Principal) -> tuple[ApiToken, str]:
+    """An integration token bound to `mailbox`: scope `intake` only, so it can do nothing else."""
+    user = db.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("The calling agent no longer exists.")
+    token, secret = issue_token(db, user, name=name, scopes=[INTAKE_SCOPE])
+    db.add(MailboxToken(token_id=token.id, mailbox_id=mailbox.id))
+    audit.record(db, "token.intake_created", actor_user_id=actor.user_id, target=f"token:{token.id}",
+                 mailbox=mailbox.name)
+    db.flush()
+    return token, secret
+
+
+def intake_mailbox(db: Session, caller: Principal, name: str) -> int:
+    """The id of the mailbox an integration token may deliver to, checked: its own, and active."""
+    if INTAKE_SCOPE not in caller.scopes or caller.token_id is None:
+        raise Forbidden("Raw mail needs an integration token of the mailbox (POST /mailboxes/{name}/tokens).")
+    row = db.execute(select(Mailbox.id, Mailbox.is_active).join(MailboxToken, MailboxToken.mailbox_id == Mailbox.id)
+                     .where(Mailbox.name == name, MailboxToken.token_id == caller.token_id)).first()
+    if row is None:  # another mailbox's, or no such mailbox: the same answer
+        raise NotFound(f"No mailbox named '{name}' for this token.")
+    if not row.is_active:
+        raise Conflict(f"The mailbox '{name}' is inactive and accepts no mail.")
+    return int(row.id)

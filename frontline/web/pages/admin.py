@@ -27,6 +27,7 @@ from frontline.accounts.service import (
     update_user,
 )
 from frontline.kit.errors import InvalidInput
+from frontline.kit.schemas import Id
 from frontline.web.i18n import N_, _
 from frontline.web.pages import admin_lines, admin_mailboxes, admin_skills
 from frontline.web.pages.queues import nav_context
@@ -71,7 +72,7 @@ def add_user(db: DB, agent: Agent, email: Annotated[str, Form()], name: Annotate
 
 
 @router.post("/users/{user_id}")
-def edit_user(user_id: int, db: DB, agent: Agent, role: Annotated[str, Form()] = "",
+def edit_user(user_id: Id, db: DB, agent: Agent, role: Annotated[str, Form()] = "",
               line: Annotated[str, Form()] = "", team_ids: Annotated[list[int] | None, Form()] = None) -> Response:
     """Role, line and teams of an existing user (an administrator cannot take their own admin role away)."""
     agent.principal.require_admin()
@@ -84,7 +85,7 @@ def edit_user(user_id: int, db: DB, agent: Agent, role: Annotated[str, Form()] =
 
 
 @router.post("/users/{user_id}/active")
-def toggle_user(user_id: int, db: DB, agent: Agent) -> Response:
+def toggle_user(user_id: Id, db: DB, agent: Agent) -> Response:
     agent.principal.require_admin()
     user = get_user(db, user_id)
     update_user(db, user, UserUpdate(is_active=not user.is_active), actor_id=agent.id)
@@ -116,7 +117,7 @@ def add_token(request: Request, db: DB, agent: Agent, name: Annotated[str, Form(
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke(token_id: int, db: DB, agent: Agent) -> Response:
+def revoke(token_id: Id, db: DB, agent: Agent) -> Response:
     revoke_token(db, access_token(db, agent.principal, token_id), actor_id=agent.id)
     return RedirectResponse("/ui/admin/tokens", status_code=303)
 

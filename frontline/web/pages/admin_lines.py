@@ -13,6 +13,7 @@ from frontline.accounts.models import Line, User
 from frontline.accounts.schemas import TeamUpdate
 from frontline.accounts.service import get_team, list_teams, member_ids_of, update_team
 from frontline.kit.errors import InvalidInput
+from frontline.kit.schemas import Id
 from frontline.routing.models import Strategy, TeamRouting
 from frontline.routing.service import NEXT_LINE, set_team_routing
 from frontline.web.i18n import N_, _
@@ -46,7 +47,7 @@ def lines_page(request: Request, db: DB, agent: Agent) -> Response:
 
 
 @router.post("/teams/{team_id}")
-def save_team(team_id: int, db: DB, agent: Agent, line: Annotated[str, Form()] = "",
+def save_team(team_id: Id, db: DB, agent: Agent, line: Annotated[str, Form()] = "",
               escalation_team_id: Annotated[str, Form()] = "", strategy: Annotated[str, Form()] = "manual",
               default_capacity: Annotated[str, Form()] = "20") -> Response:
     agent.principal.require_admin()

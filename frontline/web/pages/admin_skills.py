@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from frontline.accounts.deps import DB
 from frontline.accounts.service import get_user, list_users
+from frontline.kit.schemas import Id
 from frontline.routing import skills
 from frontline.web.pages.queues import nav_context
 from frontline.web.render import render
@@ -34,14 +35,14 @@ def add_skill(db: DB, agent: Agent, name: Annotated[str, Form()] = "",
 
 
 @router.post("/{skill_id}/delete")
-def remove_skill(skill_id: int, db: DB, agent: Agent) -> Response:
+def remove_skill(skill_id: Id, db: DB, agent: Agent) -> Response:
     agent.principal.require_admin()
     skills.delete_skill(db, skill_id, actor_id=agent.id)
     return RedirectResponse("/ui/admin/skills", status_code=303)
 
 
 @router.post("/agents/{user_id}")
-def save_agent(user_id: int, db: DB, agent: Agent, skill: Annotated[list[str] | None, Form()] = None,
+def save_agent(user_id: Id, db: DB, agent: Agent, skill: Annotated[list[str] | None, Form()] = None,
                languages: Annotated[str, Form()] = "") -> Response:
     agent.principal.require_admin()
     user = get_user(db, user_id)

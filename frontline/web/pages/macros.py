@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from frontline.accounts.deps import DB
+from frontline.kit.schemas import Id
 from frontline.tickets.models import Priority, Status
 from frontline.web import macros
 from frontline.web.pages.queues import nav_context, team_names
@@ -44,7 +45,7 @@ def create(db: DB, agent: Agent, title: Annotated[str, Form()], body: Annotated[
 
 
 @router.post("/{macro_id}")
-def update(macro_id: int, db: DB, agent: Agent, title: Annotated[str, Form()], body: Annotated[str, Form()],
+def update(macro_id: Id, db: DB, agent: Agent, title: Annotated[str, Form()], body: Annotated[str, Form()],
            set_status: Annotated[str, Form()] = "", set_priority: Annotated[str, Form()] = "") -> Response:
     macro = macros.get_macro(db, agent.principal, macro_id)
     macros.update_macro(db, agent.principal, macro,
@@ -53,6 +54,6 @@ def update(macro_id: int, db: DB, agent: Agent, title: Annotated[str, Form()], b
 
 
 @router.post("/{macro_id}/delete")
-def delete(macro_id: int, db: DB, agent: Agent) -> Response:
+def delete(macro_id: Id, db: DB, agent: Agent) -> Response:
     macros.delete_macro(db, agent.principal, macros.get_macro(db, agent.principal, macro_id))
     return RedirectResponse("/ui/macros", status_code=303)

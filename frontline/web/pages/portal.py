@@ -11,18 +11,21 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from frontline.accounts.auth import authenticate_ticket_link, ticket_link_token
+from frontline.accounts.auth import ticket_link_token
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Principal
 from frontline.channels.email.outbound import deliver
 from frontline.kit.errors import InvalidInput, NotFound
+from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
+from frontline.portal import identity as portal_identity
 from frontline.portal import login as portal_login
 from frontline.portal.mail import outbound_mailbox, queue_confirmation, send_code_mail
 from frontline.tickets import messages as conversation
 from frontline.tickets.access import access_ticket
 from frontline.tickets.create import create_ticket
 from frontline.tickets.downloads import attachment_response
+from frontline.tickets.links import customer_for_link
 from frontline.tickets.models import Attachment, Channel, Message, Ticket
 from frontline.tickets.schemas import TicketCreate
 from frontline.tickets.service import set_status
@@ -137,8 +140,7 @@ def _file(db: Session, settings: Settings, ticket: Ticket, attachment_id: int) -
 
 
 def _customer_ticket(db: Session, settings: Settings, link: str) -> tuple[Principal, Ticket]:
-    customer = authenticate_ticket_link(settings, link)
-    return customer, access_ticket(db, customer, customer.ticket_id or 0)
+    return customer_for_link(db, settings, link)
 
 
 @router.get("/t/{link}")
@@ -166,7 +168,7 @@ def portal_solve(request: Request, link: str, db: DB, settings: AppSettings) -> 
 
 
 @router.get("/t/{link}/files/{attachment_id}")
-def portal_file(link: str, attachment_id: int, db: DB, settings: AppSettings) -> Response:
+def portal_file(link: str, attachment_id: Id, db: DB, settings: AppSettings) -> Response:
     _customer, ticket = _customer_ticket(db, settings, link)
     return _file(db, settings, ticket, attachment_id)
 
@@ -258,7 +260,7 @@ def my_tickets(request: Request, db: DB) -> Response:
 
 
 @router.get("/my/{ticket_id}")
-def my_ticket(request: Request, ticket_id: int, db: DB, settings: AppSettings) -> Response:
+def my_ticket(request: Request, ticket_id: Id, db: DB, settings: AppSettings) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
         return _to_login()
@@ -267,7 +269,7 @@ def my_ticket(request: Request, ticket_id: int, db: DB, settings: AppSettings) -
 
 
 @router.post("/my/{ticket_id}/reply")
-def my_reply(request: Request, ticket_id: int, db: DB, settings: AppSettings, body: Annotated[str, Form()] = "",
+def my_reply(request: Request, ticket_id: Id, db: DB, settings: AppSettings, body: Annotated[str, Form()] = "",
              files: Annotated[list[UploadFile] | None, File()] = None) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
@@ -278,7 +280,7 @@ def my_reply(request: Request, ticket_id: int, db: DB, settings: AppSettings, bo
 
 
 @router.post("/my/{ticket_id}/solve")
-def my_solve(request: Request, ticket_id: int, db: DB) -> Response:
+def my_solve(request: Request, ticket_id: Id, db: DB) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
         return _to_login()
@@ -288,9 +290,28 @@ def my_solve(request: Request, ticket_id: int, db: DB) -> Response:
 
 
 @router.get("/my/{ticket_id}/files/{attachment_id}")
-def my_file(request: Request, ticket_id: int, attachment_id: int, db: DB, settings: AppSettings) -> Response:
+def my_file(request: Request, ticket_id: Id, attachment_id: Id, db: DB, settings: AppSettings) -> Response:
     contact_id = _contact(request, db)
     if contact_id is None:
         return _to_login()
     _customer, ticket = _own_ticket(db, contact_id, ticket_id)
     return _file(db, settings, ticket, attachment_id)
+
+
+# --- confirming an address an agent added to the contact (the link went to the contact's other addresses) ---
+
+
+@router.get("/identity/{token}")
+def identity_page(request: Request, token: str, settings: AppSettings) -> Response:
+    visitor_language(request)
+    found = portal_identity.read_token(settings, token)
+    return render(request, "portal_identity.html", {"address": found[1] if found else "", "done": False},
+                  status=200 if found else 404)
+
+
+@router.post("/identity/{token}")
+def identity_confirm(request: Request, token: str, db: DB, settings: AppSettings) -> Response:
+    visitor_language(request)
+    address = portal_identity.confirm_token(db, settings, token)
+    return render(request, "portal_identity.html", {"address": address or "", "done": address is not None},
+                  status=200 if address else 404)

@@ -13,6 +13,7 @@ from frontline.accounts.deps import DB
 from frontline.accounts.principal import Scope
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
+from frontline.kit.schemas import Id
 from frontline.tickets import labels
 from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status
@@ -158,7 +159,7 @@ def save_view(request: Request, db: DB, agent: Agent, name: Annotated[str, Form(
 
 
 @router.post("/views/{view_id}/delete")
-def delete_view(view_id: int, db: DB, agent: Agent) -> Response:
+def delete_view(view_id: Id, db: DB, agent: Agent) -> Response:
     view = db.get(SavedView, view_id)
     if view is not None and view.owner_user_id == agent.id:
         db.delete(view)

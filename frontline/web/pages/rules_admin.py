@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from frontline.accounts.deps import DB
 from frontline.kit.errors import InvalidInput
+from frontline.kit.schemas import Id
 from frontline.rules import manage
 from frontline.rules.actions import ACTION_KEYS
 from frontline.rules.conditions import CHOICES, FIELD_OPS, TIME_FIELDS
@@ -118,7 +119,7 @@ def new_rule(request: Request, db: DB, agent: Agent, kind: str = RuleKind.trigge
 
 
 @router.get("/rules/{rule_id}")
-def edit_rule(rule_id: int, request: Request, db: DB, agent: Agent, dry_run: int = 0) -> Response:
+def edit_rule(rule_id: Id, request: Request, db: DB, agent: Agent, dry_run: int = 0) -> Response:
     require_manager(agent)
     rule = manage.get_rule(db, rule_id)
     names = Names(db)
@@ -164,13 +165,13 @@ def create_rule(request: Request, db: DB, agent: Agent, form: Posted) -> Respons
 
 
 @router.post("/rules/{rule_id}")
-def update_rule(rule_id: int, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
+def update_rule(rule_id: Id, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
     require_manager(agent, write=True)
     return _save_rule(request, db, agent, manage.get_rule(db, rule_id), form)
 
 
 @router.post("/rules/{rule_id}/move")
-def move_rule(rule_id: int, db: DB, agent: Agent, form: Posted) -> Response:
+def move_rule(rule_id: Id, db: DB, agent: Agent, form: Posted) -> Response:
     require_manager(agent, write=True)
     rule = manage.get_rule(db, rule_id)
     manage.move_rule(db, rule, -1 if form.get("direction") == "up" else 1)
@@ -178,7 +179,7 @@ def move_rule(rule_id: int, db: DB, agent: Agent, form: Posted) -> Response:
 
 
 @router.post("/rules/{rule_id}/active")
-def toggle_rule(rule_id: int, db: DB, agent: Agent) -> Response:
+def toggle_rule(rule_id: Id, db: DB, agent: Agent) -> Response:
     require_manager(agent, write=True)
     rule = manage.get_rule(db, rule_id)
     manage.set_rule_active(db, rule, not rule.active)
@@ -186,7 +187,7 @@ def toggle_rule(rule_id: int, db: DB, agent: Agent) -> Response:
 
 
 @router.post("/rules/{rule_id}/delete")
-def delete_rule(rule_id: int, db: DB, agent: Agent) -> Response:
+def delete_rule(rule_id: Id, db: DB, agent: Agent) -> Response:
     require_manager(agent, write=True)
     manage.delete_rule(db, manage.get_rule(db, rule_id))
     return RedirectResponse("/ui/admin/rules", status_code=303)
@@ -223,7 +224,7 @@ def create_webhook(request: Request, db: DB, agent: Agent, form: Posted) -> Resp
 
 
 @router.post("/webhooks/{webhook_id}")
-def update_webhook(webhook_id: int, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
+def update_webhook(webhook_id: Id, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
     """Change an endpoint; an empty secret field keeps the current secret (it is never shown)."""
     require_manager(agent, write=True)
     row = manage.get_webhook(db, webhook_id)
@@ -237,7 +238,7 @@ def update_webhook(webhook_id: int, request: Request, db: DB, agent: Agent, form
 
 
 @router.post("/webhooks/{webhook_id}/active")
-def toggle_webhook(webhook_id: int, db: DB, agent: Agent) -> Response:
+def toggle_webhook(webhook_id: Id, db: DB, agent: Agent) -> Response:
     require_manager(agent, write=True)
     row = manage.get_webhook(db, webhook_id)
     manage.set_webhook_active(db, row, not row.active)
@@ -254,6 +255,6 @@ def _webhook_page(request: Request, db: Session, agent: WebAgent, row: WebhookEn
 
 
 @router.get("/webhooks/{webhook_id}")
-def webhook_page(webhook_id: int, request: Request, db: DB, agent: Agent) -> Response:
+def webhook_page(webhook_id: Id, request: Request, db: DB, agent: Agent) -> Response:
     require_manager(agent)
     return _webhook_page(request, db, agent, manage.get_webhook(db, webhook_id))

@@ -21,6 +21,7 @@ from frontline.accounts.deps import DB
 from frontline.accounts.models import Team
 from frontline.contacts.models import Organisation
 from frontline.kit.errors import Conflict, Forbidden, InvalidInput
+from frontline.kit.schemas import Id
 from frontline.sla import manage
 from frontline.sla.models import Calendar, Policy
 from frontline.sla.schemas import PolicyIn
@@ -134,7 +135,7 @@ def new_calendar(request: Request, db: DB, agent: Agent) -> Response:
 
 
 @router.get("/calendars/{calendar_id}")
-def edit_calendar(calendar_id: int, request: Request, db: DB, agent: Agent) -> Response:
+def edit_calendar(calendar_id: Id, request: Request, db: DB, agent: Agent) -> Response:
     require_manager(agent)
     calendar = manage.get_calendar(db, calendar_id)
     return _calendar_page(request, db, agent, calendar, calendar_form(calendar, db))
@@ -161,13 +162,13 @@ def create_calendar(request: Request, db: DB, agent: Agent, form: Posted) -> Res
 
 
 @router.post("/calendars/{calendar_id}")
-def update_calendar(calendar_id: int, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
+def update_calendar(calendar_id: Id, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
     require_manager(agent, write=True)
     return _save_calendar(request, db, agent, manage.get_calendar(db, calendar_id), form)
 
 
 @router.post("/calendars/{calendar_id}/delete")
-def delete_calendar(calendar_id: int, request: Request, db: DB, agent: Agent) -> Response:
+def delete_calendar(calendar_id: Id, request: Request, db: DB, agent: Agent) -> Response:
     require_manager(agent, write=True)
     calendar = manage.get_calendar(db, calendar_id)
     try:
@@ -255,7 +256,7 @@ def new_policy(request: Request, db: DB, agent: Agent) -> Response:
 
 
 @router.get("/policies/{policy_id}")
-def edit_policy(policy_id: int, request: Request, db: DB, agent: Agent) -> Response:
+def edit_policy(policy_id: Id, request: Request, db: DB, agent: Agent) -> Response:
     require_manager(agent)
     policy = manage.get_policy(db, policy_id)
     return _policy_page(request, db, agent, policy, _policy_form(policy))
@@ -278,20 +279,20 @@ def create_policy(request: Request, db: DB, agent: Agent, form: Posted) -> Respo
 
 
 @router.post("/policies/{policy_id}")
-def update_policy(policy_id: int, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
+def update_policy(policy_id: Id, request: Request, db: DB, agent: Agent, form: Posted) -> Response:
     require_manager(agent, write=True)
     return _save_policy(request, db, agent, manage.get_policy(db, policy_id), form)
 
 
 @router.post("/policies/{policy_id}/move")
-def move_policy(policy_id: int, db: DB, agent: Agent, form: Posted) -> Response:
+def move_policy(policy_id: Id, db: DB, agent: Agent, form: Posted) -> Response:
     require_manager(agent, write=True)
     manage.move_policy(db, manage.get_policy(db, policy_id), -1 if form_text(form, "direction") == "up" else 1)
     return RedirectResponse("/ui/admin/sla#policies", status_code=303)
 
 
 @router.post("/policies/{policy_id}/active")
-def toggle_policy(policy_id: int, db: DB, agent: Agent) -> Response:
+def toggle_policy(policy_id: Id, db: DB, agent: Agent) -> Response:
     require_manager(agent, write=True)
     policy = manage.get_policy(db, policy_id)
     manage.set_policy_active(db, policy, not policy.active)

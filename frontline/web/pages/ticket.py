@@ -20,6 +20,7 @@ from frontline.accounts.models import Line
 from frontline.contacts.models import Contact, ContactIdentity
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
+from frontline.kit.schemas import Id
 from frontline.sla import hotpath
 from frontline.sla.models import METRICS
 from frontline.sla.pauses import Pause, paused_elapsed, read_clock
@@ -195,7 +196,7 @@ def macro_picker(request: Request, ref: str, db: DB, agent: Agent, q: str = "") 
 
 
 @router.get("/{ref}/macros/{macro_id}")
-def macro_insert(request: Request, ref: str, macro_id: int, db: DB, agent: Agent, body: str = "") -> Response:
+def macro_insert(request: Request, ref: str, macro_id: Id, db: DB, agent: Agent, body: str = "") -> Response:
     """The reply box again, with the canned response filled in after what the agent already typed."""
     ticket = access_ticket(db, agent.principal, ref)
     macro = macros.get_macro(db, agent.principal, macro_id)

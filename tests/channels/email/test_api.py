@@ -43,23 +43,31 @@ def test_only_admins_configure_mailboxes(client: TestClient, desk: Any) -> None:
     assert client.get("/api/v1/mailboxes", headers=desk.supervisor.headers).status_code == 403
 
 
-def test_raw_message_endpoint_creates_once_and_needs_write_scope(
+def intake_headers(client: TestClient, desk: Any, mailbox: str = "sales") -> dict[str, str]:
+    r = client.post(f"/api/v1/mailboxes/{mailbox}/tokens", json={"name": "relay"}, headers=desk.admin.headers)
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}", "Content-Type": "message/rfc822"}
+
+
+def test_raw_message_endpoint_creates_once_and_needs_an_intake_token(
         client: TestClient, desk: Any, database: Any) -> None:
     assert _create(client, desk.admin.headers, team_id=desk.l1.id).status_code == 201
     raw = make_mail(subject="Over HTTP", message_id="<http-1@client.example>")
-    headers = {**desk.agent1.headers, "Content-Type": "message/rfc822"}
+    headers = intake_headers(client, desk)
     first = client.post("/api/v1/mailboxes/sales/raw", headers=headers, content=raw)
     assert first.status_code == 201, first.text
     body = first.json()
-    assert body["status"] == "new_ticket" and body["ticket_number"] == f"FL-{body['ticket_id']}"
+    assert body["status"] == "accepted" and body["ticket_id"] is None and body["ticket_number"] is None
     again = client.post("/api/v1/mailboxes/sales/raw", headers=headers, content=raw)
     assert again.status_code == 200 and again.json()["duplicate"] is True
-    assert again.json()["ticket_id"] == body["ticket_id"]
-    reader = make_agent(database, teams=[desk.l1], scopes=["read"])
-    denied = client.post("/api/v1/mailboxes/sales/raw", headers={**reader.headers}, content=raw)
-    assert denied.status_code == 403
+    assert again.json()["raw_id"] == body["raw_id"]
+    for other in (desk.agent1, desk.admin, make_agent(database, teams=[desk.l1], scopes=["read"])):
+        denied = client.post("/api/v1/mailboxes/sales/raw", headers={**other.headers}, content=raw)
+        assert denied.status_code == 403, denied.text
     assert client.post("/api/v1/mailboxes/sales/raw", content=raw).status_code == 401
     assert client.post("/api/v1/mailboxes/nope/raw", headers=headers, content=raw).status_code == 404
+    record = client.get(f"/api/v1/raw-emails/{body['raw_id']}", headers=desk.agent1.headers).json()
+    body["ticket_id"] = record["ticket_id"]
     original = client.get(f"/api/v1/raw-emails/{body['raw_id']}/original", headers=desk.agent1.headers)
     assert original.status_code == 200 and original.content == raw
     record = client.get(f"/api/v1/raw-emails/{body['raw_id']}", headers=desk.agent1.headers).json()
