@@ -36,9 +36,20 @@ def address_allowed(address: IPAddress, allowed: Sequence[Network] = ()) -> bool
     return address.is_global and not address.is_multicast
 
 
+def parse_url(url: str) -> httpx.URL:
+    """The URL, or EgressRefused when it is not an http(s) URL with a host."""
+    try:
+        target = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise EgressRefused(f"not a valid URL ({exc})") from exc
+    if target.scheme not in ("http", "https") or not target.host:
+        raise EgressRefused("not an http:// or https:// URL with a host")
+    return target
+
+
 def check_literal(url: str, allowed: Sequence[str]) -> None:
     """At save time: refuse a URL whose host is a disallowed address or a local name (no DNS lookup here)."""
-    host = (httpx.URL(url).host or "").lower()
+    host = (parse_url(url).host or "").lower()
     if host in ("localhost", "localhost.localdomain") or host.endswith((".localhost", ".local", ".internal")):
         raise EgressRefused(f"'{host}' is a local name; webhooks go to public addresses.")
     try:
@@ -65,7 +76,7 @@ def resolve(host: str, port: int, allowed: Sequence[str]) -> IPAddress:
 
 def post(url: str, *, content: bytes, headers: dict[str, str], timeout: float, allowed: Sequence[str]) -> Any:
     """POST to `url`, connecting only to a checked address (no redirects)."""
-    target = httpx.URL(url)
+    target = parse_url(url)
     port = target.port or (443 if target.scheme == "https" else 80)
     address = resolve(target.host, port, allowed)
     pinned = target.copy_with(host=str(address))

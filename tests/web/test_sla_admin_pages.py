@@ -250,7 +250,7 @@ def test_garbage_input_never_gives_a_500(browser_for, client, desk, database) ->
                 f"/ui/admin/rules/{big}", "/ui/admin/rules/0", f"/ui/admin/webhooks/{big}"):
         assert admin.get(url).status_code in (404, 422), url
     for url in (f"/api/v1/rules/{big}", f"/api/v1/webhooks/{big}/deliveries"):
-        assert client.get(url, headers=desk.admin.headers).status_code == 404, url
+        assert client.get(url, headers=desk.admin.headers).status_code in (404, 422), url  # beyond the id column: 422
     assert _calendars(database) == [] and _policies(database) == []
     bad_team = client.post("/api/v1/sla/policies", json={"name": "api", "first_response_minutes": 5,
                                                           "conditions": {"team_id": [424242]}},
