@@ -1,6 +1,9 @@
-"""`frontline routing train | evaluate`: the ticket classifier from the desk's own history."""
+"""`frontline routing train | evaluate | sentiment-evaluate`: the ticket classifier from the desk's own history,
+and the sentiment scorer on its labelled sets."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -8,6 +11,7 @@ from rich.table import Table
 
 from frontline.cli.desk import open_desk
 from frontline.kit.settings import get_settings
+from frontline.routing import sentiment_eval
 from frontline.routing.classifier import evaluate
 from frontline.routing.training import history, retrain
 
@@ -51,3 +55,29 @@ def evaluate_command(
         for label, row in zip(r.labels, r.confusion, strict=True):
             table.add_row(label[:18], *[str(v) for v in row])
         console.print(table)
+
+
+@app.command("sentiment-evaluate")
+def sentiment_evaluate_command(
+    dataset: str = typer.Option("eval", "--set", help="eval (the evaluation set), dev (the development set the "
+                                "lexicon was tuned on) or the path of a TSV file with lang, label, kind, text."),
+    show_misses: bool = typer.Option(False, "--misses", help="List the messages labelled wrongly."),
+) -> None:
+    """Accuracy, macro-F1 and per-class precision/recall of the sentiment scorer, overall and per language."""
+    path = {"eval": sentiment_eval.EVALUATION, "dev": sentiment_eval.DEVELOPMENT}.get(dataset) or Path(dataset)
+    if not path.is_file():
+        console.print(f"[red]No such data set: {dataset}.[/red]")
+        raise typer.Exit(2)
+    examples = sentiment_eval.load(path)
+    console.print(f"{path.name}: {len(examples)} labelled messages")
+    for figures in sentiment_eval.evaluate(examples):
+        console.print(f"\n[bold]{figures.name}[/bold] ({figures.size} messages): accuracy {figures.accuracy:.1%}, "
+                      f"macro-F1 {figures.macro_f1:.3f}")
+        table = Table("label", "messages", "precision", "recall", "F1")
+        for c in figures.classes:
+            table.add_row(c.label, str(c.support), f"{c.precision:.1%}", f"{c.recall:.1%}", f"{c.f1:.3f}")
+        console.print(table)
+    if show_misses:
+        for example, said in sentiment_eval.misses(examples):
+            console.print(f"{example.lang} {example.kind:9} {example.label:8} -> {said:8} {example.text}",
+                          markup=False, highlight=False, soft_wrap=True)
