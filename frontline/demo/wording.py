@@ -7,7 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-Slots = dict[str, Callable[[Random], dict[str, str]]]  # slot name -> draws it (and the slots that go with it)
+Slot = Callable[[Random], dict[str, str]]  # draws a slot's value (and those of the slots that go with it)
+Slots = dict[str, Slot]
+
+
+def one_of(name: str, *values: str) -> Slot:
+    return lambda rng: {name: rng.choice(values)}
+
+
+def together(*names: str, values: tuple[tuple[str, ...], ...]) -> dict[str, Slot]:
+    """Slots that must agree (one word in several cases, "март" / "в марте"), drawn together, by each name."""
+    def draw(rng: Random) -> dict[str, str]:
+        return dict(zip(names, rng.choice(values), strict=True))
+
+    return dict.fromkeys(names, draw)
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from random import Random
 
 from frontline.demo.texts.en_topics import ACCOUNT, BILLING, BUG, DELIVERY, FEATURE, INTEGRATION
-from frontline.demo.wording import Language
-
-
-def _one(name: str, *values: str) -> Callable[[Random], dict[str, str]]:
-    return lambda rng: {name: rng.choice(values)}
+from frontline.demo.wording import Language, one_of
 
 
 def _amount(rng: Random) -> dict[str, str]:
@@ -21,28 +16,28 @@ SLOTS = {
     "order": lambda rng: {"order": str(rng.randrange(10_000, 99_999))},
     "n": lambda rng: {"n": str(rng.randrange(2, 40))},
     "amount": _amount,
-    "code": _one("code", "400", "401", "403", "404", "429", "500", "502", "503", "504"),
+    "code": one_of("code", "400", "401", "403", "404", "429", "500", "502", "503", "504"),
     "time": lambda rng: {"time": f"{rng.randrange(7, 22):02d}:{rng.randrange(0, 60, 5):02d}"},
-    "days": _one("days", "two days", "three days", "four days", "five days", "a week", "ten days"),
-    "weekday": _one("weekday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
-    "month": _one("month", "January", "February", "March", "April", "May", "June", "July", "August",
+    "days": one_of("days", "two days", "three days", "four days", "five days", "a week", "ten days"),
+    "weekday": one_of("weekday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+    "month": one_of("month", "January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December"),
-    "browser": _one("browser", "Chrome", "Firefox", "Safari", "Edge"),
-    "os": _one("os", "Windows 11", "Windows 10", "macOS", "Ubuntu", "Android 14", "iOS 17"),
-    "device": _one("device", "my phone", "my laptop", "the office PC", "my iPad", "a Samsung tablet"),
-    "plan": _one("plan", "Basic", "Standard", "Business", "Enterprise"),
-    "plan_to": _one("plan_to", "Business", "Enterprise", "Standard"),
-    "crm": _one("crm", "Salesforce", "HubSpot", "Pipedrive", "Zoho CRM", "our ERP"),
-    "report": _one("report", "the monthly report", "the agent activity report", "the SLA report",
+    "browser": one_of("browser", "Chrome", "Firefox", "Safari", "Edge"),
+    "os": one_of("os", "Windows 11", "Windows 10", "macOS", "Ubuntu", "Android 14", "iOS 17"),
+    "device": one_of("device", "my phone", "my laptop", "the office PC", "my iPad", "a Samsung tablet"),
+    "plan": one_of("plan", "Basic", "Standard", "Business", "Enterprise"),
+    "plan_to": one_of("plan_to", "Business", "Enterprise", "Standard"),
+    "crm": one_of("crm", "Salesforce", "HubSpot", "Pipedrive", "Zoho CRM", "our ERP"),
+    "report": one_of("report", "the monthly report", "the agent activity report", "the SLA report",
                    "the sales summary", "the ticket export"),
-    "carrier": _one("carrier", "DHL", "UPS", "DPD", "FedEx", "the courier", "Royal Mail"),
-    "city": _one("city", "Leeds", "Manchester", "Bristol", "Dublin", "Berlin", "Rotterdam"),
-    "product": _one("product", "headphones", "a coffee machine", "the router", "a desk lamp", "running shoes",
+    "carrier": one_of("carrier", "DHL", "UPS", "DPD", "FedEx", "the courier", "Royal Mail"),
+    "city": one_of("city", "Leeds", "Manchester", "Bristol", "Dublin", "Berlin", "Rotterdam"),
+    "product": one_of("product", "headphones", "a coffee machine", "the router", "a desk lamp", "running shoes",
                     "a keyboard", "the monitor", "a phone case"),
-    "feature": _one("feature", "a dark mode", "an export to Google Sheets", "keyboard shortcuts", "bulk editing",
+    "feature": one_of("feature", "a dark mode", "an export to Google Sheets", "keyboard shortcuts", "bulk editing",
                     "an Android widget", "saved filters", "a Slack integration", "custom fields on contacts"),
-    "user": _one("user", "j.smith", "anna.k", "m.brown", "support-admin", "e.wilson"),
-    "year": _one("year", "2025", "2026"),
+    "user": one_of("user", "j.smith", "anna.k", "m.brown", "support-admin", "e.wilson"),
+    "year": one_of("year", "2025", "2026"),
 }
 
 ENGLISH = Language(

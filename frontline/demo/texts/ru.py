@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from random import Random
 
 from frontline.demo.texts.ru_topics import ACCOUNT, BILLING, BUG, DELIVERY, FEATURE, INTEGRATION
-from frontline.demo.wording import Language
-
-
-def _one(name: str, *values: str) -> Callable[[Random], dict[str, str]]:
-    return lambda rng: {name: rng.choice(values)}
-
-
-def _forms(*names: str, values: tuple[tuple[str, ...], ...]) -> Callable[[Random], dict[str, str]]:
-    """Slots that must agree (one word in several cases): drawn together."""
-    return lambda rng: dict(zip(names, rng.choice(values), strict=True))
-
+from frontline.demo.wording import Language, one_of, together
 
 _MONTHS = (("январь", "январе", "января"), ("февраль", "феврале", "февраля"), ("март", "марте", "марта"),
            ("апрель", "апреле", "апреля"), ("май", "мае", "мая"), ("июнь", "июне", "июня"), ("июль", "июле", "июля"),
@@ -44,25 +33,24 @@ SLOTS = {
     "order": lambda rng: {"order": str(rng.randrange(10_000, 99_999))},
     "n": lambda rng: {"n": str(rng.randrange(5, 40))},
     "amount": _amount,
-    "code": _one("code", "400", "401", "403", "404", "429", "500", "502", "503", "504"),
+    "code": one_of("code", "400", "401", "403", "404", "429", "500", "502", "503", "504"),
     "time": lambda rng: {"time": f"{rng.randrange(7, 22):02d}:{rng.randrange(0, 60, 5):02d}"},
-    "days": _one("days", "два дня", "три дня", "четыре дня", "пять дней", "неделю", "десять дней"),
-    "on_weekday": _one("on_weekday", "в понедельник", "во вторник", "в среду", "в четверг", "в пятницу"),
-    **{name: _forms("month", "in_month", "of_month", values=_MONTHS) for name in ("month", "in_month", "of_month")},
-    "browser": _one("browser", "Chrome", "Firefox", "Safari", "Opera", "Edge"),
-    "os": _one("os", "Windows 11", "Windows 10", "macOS", "Astra Linux", "Android 14", "iOS 17"),
-    "device": _one("device", "телефоне", "ноутбуке", "рабочем компьютере", "планшете", "iPhone"),
-    "plan": _one("plan", "«Базовый»", "«Стандарт»", "«Бизнес»", "«Корпоративный»"),
-    "plan_to": _one("plan_to", "«Бизнес»", "«Корпоративный»", "«Стандарт»"),
-    "crm": _one("crm", "Битрикс24", "amoCRM", "1С", "RetailCRM", "Pyrus"),
-    **{name: _forms("report", "report_acc", "report_in", values=_REPORTS) for name in ("report", "report_acc",
-                                                                                       "report_in")},
-    "carrier": _one("carrier", "СДЭК", "Boxberry", "Почта России", "DPD", "курьерская служба"),
-    "city": _one("city", "Казань", "Новосибирск", "Екатеринбург", "Самара", "Пермь", "Тверь"),
-    **{name: _forms("product", "product_acc", values=_PRODUCTS) for name in ("product", "product_acc")},
-    **{name: _forms("feature", "feature_acc", values=_FEATURES) for name in ("feature", "feature_acc")},
-    "user": _one("user", "ivanov", "o.petrova", "admin-support", "s.smirnov", "k.volkova"),
-    "year": _one("year", "2025", "2026"),
+    "days": one_of("days", "два дня", "три дня", "четыре дня", "пять дней", "неделю", "десять дней"),
+    "on_weekday": one_of("on_weekday", "в понедельник", "во вторник", "в среду", "в четверг", "в пятницу"),
+    **together("month", "in_month", "of_month", values=_MONTHS),
+    "browser": one_of("browser", "Chrome", "Firefox", "Safari", "Opera", "Edge"),
+    "os": one_of("os", "Windows 11", "Windows 10", "macOS", "Astra Linux", "Android 14", "iOS 17"),
+    "device": one_of("device", "телефоне", "ноутбуке", "рабочем компьютере", "планшете", "iPhone"),
+    "plan": one_of("plan", "«Базовый»", "«Стандарт»", "«Бизнес»", "«Корпоративный»"),
+    "plan_to": one_of("plan_to", "«Бизнес»", "«Корпоративный»", "«Стандарт»"),
+    "crm": one_of("crm", "Битрикс24", "amoCRM", "1С", "RetailCRM", "Pyrus"),
+    **together("report", "report_acc", "report_in", values=_REPORTS),
+    "carrier": one_of("carrier", "СДЭК", "Boxberry", "Почта России", "DPD", "курьерская служба"),
+    "city": one_of("city", "Казань", "Новосибирск", "Екатеринбург", "Самара", "Пермь", "Тверь"),
+    **together("product", "product_acc", values=_PRODUCTS),
+    **together("feature", "feature_acc", values=_FEATURES),
+    "user": one_of("user", "ivanov", "o.petrova", "admin-support", "s.smirnov", "k.volkova"),
+    "year": one_of("year", "2025", "2026"),
 }
 
 RUSSIAN = Language(
