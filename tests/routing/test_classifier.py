@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from frontline.routing.classifier import Example, evaluate, train
+from frontline.routing.classifier import Example, FieldModel, _pipeline, _usable, evaluate, normalised, train
 from frontline.routing.training import retrain
 
 TOPICS = {
@@ -75,3 +75,35 @@ def test_new_tickets_get_suggestions_and_confident_ones_apply(client, desk, data
         assert not suggestions["category"]["applied"] and ticket["category"] is None
     # The agent chose a team (their own) explicitly, so the team suggestion is never applied over it.
     assert ticket["team_id"] == desk.l1.id and not suggestions["team"]["applied"]
+
+
+def test_evaluate_leaves_out_held_out_texts_seen_in_training():
+    unique = _examples(300)
+    repeated = [Example(f"  {e.text.upper()}\n", e.labels) for e in unique[:150]]  # same text: case, spaces
+    results = {r.field: r for r in evaluate(unique + repeated, threshold=0.6)}
+    category = results["category"]
+    held_out = category.test_size + category.dropped
+    assert held_out == 90  # 20 % of 450
+    assert 0 < category.dropped < held_out and sum(map(sum, category.confusion)) == category.test_size
+    assert normalised("  Export   ERROR\n500 ") == normalised("export error 500")
+    assert category.accuracy > category.baseline and 0 < category.accuracy_with_repeats <= 1
+
+
+def test_evaluate_with_only_repeated_texts_has_nothing_to_measure():
+    templates = _examples(12, seed=3)
+    history = [templates[n % len(templates)] for n in range(300)]  # the old demo: a dozen texts, 300 tickets
+    for r in evaluate(history, threshold=0.6):
+        assert r.test_size == 0 and r.dropped == 60 and r.accuracy == 0
+        assert r.confusion == [[0] * len(r.labels)] * len(r.labels)
+        assert r.accuracy_with_repeats > 0.5  # what was reported before: memory, not learning
+
+
+def test_training_shares_the_features_and_gives_each_field_its_own_fit():
+    examples = _examples(400)
+    model = train(examples)
+    for name, field_model in model.models.items():
+        texts, labels = _usable(examples, name)
+        alone = FieldModel.from_pipeline(_pipeline().fit(texts, labels), len(texts))
+        assert field_model.vocabulary == alone.vocabulary and field_model.classes == alone.classes
+        assert (field_model.idf == alone.idf).all() and (field_model.coef == alone.coef).all()
+        assert (field_model.intercept == alone.intercept).all()

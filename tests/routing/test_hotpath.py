@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import pickle
-import random
 
 import numpy as np
 import pytest
 
 from frontline.routing import training
 from frontline.routing.classifier import Example, _pipeline, _usable, train
-from frontline.routing.sentiment import _WORDS, _word_weight
 from tests.factories import make_agent, make_team
 from tests.routing.test_classifier import _examples
 
@@ -115,24 +113,6 @@ def test_confident_suggestions_and_assignment_on_a_customer_ticket(client, datab
     assert all(e["actor_kind"] == "system" for e in events if e["kind"] == "changed")
     suggestions = client.get(f"/api/v1/tickets/{new.id}/suggestions", headers=desk.admin.headers).json()
     assert {s["field"]: s["applied"] for s in suggestions} == {"category": True, "team": True, "priority": True}
-
-
-def test_sentiment_prefix_lookup_equals_scanning_the_lexicon():
-    def scanned(word: str) -> float:  # the reference: every stem, the strongest wins, the first on a tie
-        word = word.strip("!'").lower()
-        best = 0.0
-        for stem, weight in _WORDS.items():
-            if word and word.startswith(stem) and len(stem) >= (3 if len(word) > 3 else len(word)) \
-                    and abs(weight) > abs(best):
-                best = weight
-        return best
-
-    rng = random.Random(5)
-    words = {"", "!", "не", "ok"}
-    for stem in _WORDS:
-        words |= {stem, stem[:1], stem[:2], stem + "ами", stem.upper() + "!", stem + "'s"}
-        words |= {stem + "".join(rng.choice("abeопрт") for _ in range(rng.randrange(1, 5))) for _ in range(3)}
-    assert [w for w in sorted(words) if _word_weight(w) != scanned(w)] == []
 
 
 def test_a_published_schedule_decides_who_takes_new_tickets(client, database, desk):
