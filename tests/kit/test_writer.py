@@ -7,10 +7,11 @@ turn itself exists on SQLite only.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import anyio
 import pytest
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session
 from frontline.kit.db import Database
 from frontline.kit.writer import Writer, WriterBusy
 
+T = TypeVar("T")
+
 
 def _tag(db: Session, name: str) -> int:
     return int(db.execute(text("INSERT INTO tag (name) VALUES (:n) RETURNING id"), {"n": name}).scalar_one())
@@ -29,6 +32,13 @@ def _tag(db: Session, name: str) -> int:
 def _names(database: Database) -> set[str]:
     with database.session(write=False) as db:
         return set(db.execute(text("SELECT name FROM tag")).scalars())
+
+
+def _run(main: Callable[[], Awaitable[T]]) -> T:
+    """Run an async test body on a fresh event loop in its own thread (browser tests leave the main thread's
+    loop running for the whole session)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, main).result(timeout=60)
 
 
 def _turns(database: Database) -> Writer:
@@ -74,7 +84,7 @@ def test_units_submitted_together_each_commit_or_fail_alone(database: Database) 
         units = [lambda db: _tag(db, "one"), fails, duplicate, lambda db: _tag(db, "two")]
         return await asyncio.gather(*(database.call(u) for u in units), return_exceptions=True)
 
-    first, failed, dup, second = anyio.run(main)
+    first, failed, dup, second = _run(main)
     assert isinstance(first, int) and isinstance(second, int)
     assert isinstance(failed, ValueError)
     assert type(dup).__name__ == "IntegrityError"
@@ -90,7 +100,7 @@ def test_a_later_unit_of_a_batch_sees_what_an_earlier_one_wrote(database: Databa
     async def main() -> list[object]:
         return await asyncio.gather(database.call(lambda db: _tag(db, "first")), database.call(count))
 
-    assert anyio.run(main)[1] == 1  # serial order inside the shared transaction
+    assert _run(main)[1] == 1  # serial order inside the shared transaction
 
 
 def test_a_batch_of_units_is_one_transaction(database: Database) -> None:
@@ -105,7 +115,7 @@ def test_a_batch_of_units_is_one_transaction(database: Database) -> None:
 
     event.listen(database.writer, "commit", count)
     try:
-        ids = anyio.run(main)
+        ids = _run(main)
     finally:
         event.remove(database.writer, "commit", count)
     assert len(set(ids)) == 10 and {f"b{n}" for n in range(10)} <= _names(database)
@@ -132,7 +142,7 @@ def test_the_loop_keeps_running_while_a_thread_holds_the_turn(database: Database
         ticker.cancel()
         return during, ticks
 
-    during, total = anyio.run(main)
+    during, total = _run(main)
     assert during >= 10 and total >= during
     assert {"held", "after"} <= _names(database)
 
@@ -150,7 +160,7 @@ def test_a_turn_that_does_not_come_in_time_is_a_503_error_and_the_unit_never_run
             async with database.turn():
                 pass
 
-    anyio.run(main)
+    _run(main)
     with pytest.raises(WriterBusy), database.session():
         pass
     held.set()
@@ -179,7 +189,7 @@ def test_a_full_queue_refuses_at_once(database: Database, held: threading.Event)
             results = await main()
         return results
 
-    results = anyio.run(release_soon)
+    results = _run(release_soon)
     assert sum(isinstance(r, WriterBusy) for r in results) == 3
     assert sum(isinstance(r, int) for r in results) == 2
 
@@ -196,7 +206,7 @@ def test_sessions_inside_a_held_turn_do_not_wait_again(database: Database) -> No
 
             await anyio.to_thread.run_sync(work)
 
-    anyio.run(main)
+    _run(main)
     assert {"inner0", "inner1"} <= _names(database)
 
 
@@ -208,7 +218,7 @@ def test_a_write_session_never_waits_on_an_event_loop_that_asks_for_turns(databa
         with pytest.raises(RuntimeError, match="event loop"), database.session():
             pass
 
-    anyio.run(main)
+    _run(main)
 
 
 def test_a_write_request_that_gets_no_turn_answers_503_with_retry_after(
