@@ -92,6 +92,8 @@ def _sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_SECONDS * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA cache_size=-65536")
+        if writer:  # savepoint journals (one per unit of a group commit) in memory, not in a temp file
+            cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     # Transaction control straight through the DB-API connection: the dialect would compile a new statement

@@ -380,8 +380,9 @@ class Writer:
             with self.engine.connect() as conn:
                 transaction = conn.begin()  # BEGIN IMMEDIATE (the engine's begin event)
                 for index, turn in enumerate(batch):
-                    if not self._unit(conn, turn, done):
-                        transaction.rollback()
+                    if not self._unit(conn, turn, done, isolated=len(batch) > 1):
+                        if transaction.is_active:
+                            transaction.rollback()
                         return [t for t, _r, _h in done] + batch[index + 1:]
                 transaction.commit()
         except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch was kept
@@ -395,21 +396,25 @@ class Writer:
             hooks.extend(unit_hooks)
         return []
 
-    def _unit(self, conn: Connection, turn: _Turn, done: list[tuple[_Turn, Any, Hooks]]) -> bool:
-        """One unit inside its SAVEPOINT; False when its failure took the whole transaction with it.
+    def _unit(self, conn: Connection, turn: _Turn, done: list[tuple[_Turn, Any, Hooks]], *, isolated: bool) -> bool:
+        """One unit, inside its own SAVEPOINT when it shares the transaction (`isolated`); False when its
+        failure took the transaction with it (always so for a unit alone: nothing else is lost).
 
-        The session joins the savepoint in "rollback_only" mode: a failed flush rolls back to the savepoint,
-        never the batch, and the session never commits anything itself.
+        The session joins in "rollback_only" mode: a failed flush rolls back to the unit's savepoint (or the
+        unit's own transaction), never another unit's work, and the session never commits anything itself.
         """
         assert turn.fn is not None
-        savepoint = conn.begin_nested()
+        savepoint = conn.begin_nested() if isolated else None
         db = Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only")
         try:
             result = turn.fn(db)
             db.flush()
-            savepoint.commit()  # RELEASE; the transaction commits after the last unit
+            if savepoint is not None:
+                savepoint.commit()  # RELEASE; the transaction commits after the last unit
         except BaseException as error:
             turn.future.set_exception(error)
+            if savepoint is None:
+                return False
             try:
                 if savepoint.is_active:
                     savepoint.rollback()
