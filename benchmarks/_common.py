@@ -61,14 +61,17 @@ def process_tree_cpu(root_pid: int) -> float:
 
 
 @contextmanager
-def server_process(url: str, *, workers: int, data_dir: str) -> Iterator[tuple[str, int]]:
+def server_process(url: str, *, workers: int, data_dir: str,
+                   command: list[str] | None = None) -> Iterator[tuple[str, int]]:
+    """`frontline serve` (or `command`, given the port as its last argument) until the block ends."""
     port = free_port()
     env = {**os.environ, "FRONTLINE_DATABASE_URL": url, "FRONTLINE_DATA_DIR": data_dir,
            "FRONTLINE_LOG_LEVEL": "WARNING", "FRONTLINE_WORKERS": str(workers)}
-    proc = subprocess.Popen([FRONTLINE, "serve", "--port", str(port), "--workers", str(workers)], env=env)
+    argv = [*command, str(port)] if command else [FRONTLINE, "serve", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(argv, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 600  # a loaded machine imports slowly
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.live import free_port
-
-FRONTLINE = str(Path(sys.executable).parent / "frontline")
-
-
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([FRONTLINE, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+from tests.support.serve import run_cli, serve_process
 
 
 @pytest.fixture
@@ -27,31 +18,17 @@ def process_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 def test_cli_and_server_process(process_env: dict[str, str]) -> None:
-    assert _run(process_env, "migrate").returncode == 0
-    made = _run(process_env, "createadmin", "--email", "boss@desk.example", "--password", "long enough pw")
+    assert run_cli(process_env, "migrate").returncode == 0
+    made = run_cli(process_env, "createadmin", "--email", "boss@desk.example", "--password", "long enough pw")
     assert made.returncode == 0, made.stderr
-    again = _run(process_env, "createadmin", "--email", "boss@desk.example", "--password", "long enough pw")
+    again = run_cli(process_env, "createadmin", "--email", "boss@desk.example", "--password", "long enough pw")
     assert again.returncode == 1 and "already exists" in again.stdout
-    bad_scope = _run(process_env, "token", "create", "--email", "boss@desk.example", "--scopes", "root")
+    bad_scope = run_cli(process_env, "token", "create", "--email", "boss@desk.example", "--scopes", "root")
     assert bad_scope.returncode == 2
-    token = _run(process_env, "token", "create", "--email", "boss@desk.example").stdout.strip()
+    token = run_cli(process_env, "token", "create", "--email", "boss@desk.example").stdout.strip()
     assert token.startswith("fl_")
 
-    port = free_port()
-    server = subprocess.Popen([FRONTLINE, "serve", "--port", str(port)], env=process_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120  # a loaded CI machine imports slowly
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stdout.read() if server.stdout else ""
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    with serve_process(process_env) as base:
         headers = {"Authorization": f"Bearer {token}"}
         created = httpx.post(f"{base}/api/v1/tickets", headers=headers, timeout=10, json={
             "subject": "Принтер горит", "description": "Help", "customer": {"email": "ann@client.example"}})
@@ -61,21 +38,18 @@ def test_cli_and_server_process(process_env: dict[str, str]) -> None:
         assert got.status_code == 200 and got.json()["subject"] == "Принтер горит"
         assert httpx.get(f"{base}/api/v1/tickets/{number}", timeout=10).status_code == 401
         assert httpx.get(f"{base}/api/v1/openapi.json", timeout=10).json()["info"]["title"] == "Frontline"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_demo_command_builds_a_desk(process_env: dict[str, str]) -> None:
-    assert _run(process_env, "migrate").returncode == 0
-    result = _run(process_env, "demo", "--tickets", "300", "--months", "2")
+    assert run_cli(process_env, "migrate").returncode == 0
+    result = run_cli(process_env, "demo", "--tickets", "300", "--months", "2")
     assert result.returncode == 0, result.stderr
     assert "Demo desk ready" in result.stdout
     assert "Routing model trained on the demo history: category" in result.stdout
     from frontline.routing.training import current
 
     assert current(Path(process_env["FRONTLINE_DATA_DIR"])) is not None  # new tickets get classified
-    skipped = _run(process_env, "demo", "--if-empty")
+    skipped = run_cli(process_env, "demo", "--if-empty")
     assert "skipped" in skipped.stdout
     token = (Path(process_env["FRONTLINE_DATA_DIR"]) / "demo-token.txt").read_text().strip()
     from fastapi.testclient import TestClient

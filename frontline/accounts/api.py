@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import anyio
 from fastapi import APIRouter, Request
 
 from frontline.accounts import service
-from frontline.accounts.auth import login
+from frontline.accounts.auth import LoginOutcome, login
 from frontline.accounts.deps import DB, AppSettings, Caller, Reader, Writer
 from frontline.accounts.models import ApiToken, Team, User
 from frontline.accounts.schemas import (
@@ -40,13 +41,18 @@ def _teams_out(db: DB, teams: list[Team]) -> list[TeamOut]:
 
 @router.post("/auth/login", response_model=LoginOut)
 @raises(401, 429)
-def post_login(body: LoginIn, request: Request, settings: AppSettings) -> LoginOut:
+async def post_login(body: LoginIn, request: Request, settings: AppSettings) -> LoginOut:
     """Exchange an agent's e-mail and password for a session token. Wrong passwords are rate-limited."""
     database = request.app.state.database
     ip = request.client.host if request.client else None
-    with database.session() as db:
-        outcome = login(db, settings, email=body.email, password=body.password, ip=ip)
-        user_out = _users_out(db, [outcome.user])[0] if outcome.user else None
+
+    def attempt() -> tuple[LoginOutcome, UserOut | None]:
+        with database.session() as db:
+            outcome = login(db, settings, email=body.email, password=body.password, ip=ip)
+            return outcome, _users_out(db, [outcome.user])[0] if outcome.user else None
+
+    async with database.turn():  # waited for on the loop, not in the worker thread
+        outcome, user_out = await anyio.to_thread.run_sync(attempt)
     if outcome.error is not None:
         raise outcome.error  # after the commit above, so the failure stays counted
     assert outcome.token is not None and user_out is not None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from frontline.accounts.auth import authenticate_token
@@ -17,9 +19,16 @@ from frontline.kit.settings import Settings
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request; reads use the reader pool and never wait for the writer."""
-    with request.app.state.database.session(write=request.method not in SAFE_METHODS) as db:
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request; reads use the reader pool and never wait for the writer.
+
+    A write request first waits for the turn to write on the event loop (never in a worker thread, which
+    the current holder may need to finish), then opens and commits its session in worker threads.
+    """
+    database = request.app.state.database
+    write = request.method not in SAFE_METHODS
+    async with database.turn() if write else nullcontext(), \
+            contextmanager_in_threadpool(database.session(write=write)) as db:
         yield db
 
 

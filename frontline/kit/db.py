@@ -2,17 +2,16 @@
 
 SQLite allows one writer at a time. Instead of letting threads fight for the lock in SQLite's busy
 handler (p99 near a second, see shared/guide/performance.md), each process keeps ONE writer connection
-(`BEGIN IMMEDIATE`, pool of one): writers queue on the pool in order, readers use their own pool and
-never block. On PostgreSQL both roles share one ordinary pool.
+(`BEGIN IMMEDIATE`, pool of one) and gives out turns to use it (`kit/writer.py`, `Database.turns`): units of
+work from async code run several to a transaction (group commit), sessions hold the turn for their
+transaction. Nothing waits for a turn on the event loop. Readers use their own pool and never block. On
+PostgreSQL both roles share one ordinary pool.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +23,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from frontline.kit.writer import Writer, WriterLock
+
 T = TypeVar("T")
+
+WRITE_WAIT_SECONDS = 5.0  # longest wait for the turn to write before a WriterBusy (503); also SQLite's busy_timeout
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -72,9 +75,11 @@ def _sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": WRITE_WAIT_SECONDS},
+        # Readers never wait for a connection: a reader that waits in a worker thread would hold that thread
+        # while the sessions it waits for may need one to finish. WAL readers are cheap and never block.
         pool_size=1 if writer else pool_size,
-        max_overflow=0 if writer else pool_size,
+        max_overflow=0 if writer else 200,
         pool_timeout=60,
     )
 
@@ -84,44 +89,31 @@ def _sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_SECONDS * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA cache_size=-65536")
+        if writer:  # savepoint journals (one per unit of a group commit) in memory, not in a temp file
+            cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
+
+    # Transaction control straight through the DB-API connection: the dialect would compile a new statement
+    # for each savepoint (the writer gives every unit of work one), which costs more than the unit's insert.
+    # The savepoint names are SQLAlchemy's own.
+    def _raw(c: Any, sql: str) -> None:
+        c.connection.dbapi_connection.execute(sql)
+
+    dialect: Any = engine.dialect
+    dialect.do_savepoint = lambda c, name: _raw(c, f"SAVEPOINT {name}")
+    dialect.do_rollback_to_savepoint = lambda c, name: _raw(c, f"ROLLBACK TO SAVEPOINT {name}")
+    dialect.do_release_savepoint = lambda c, name: _raw(c, f"RELEASE SAVEPOINT {name}")
 
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+        _raw(conn, begin)
 
     return engine
-
-
-class WriterLock:
-    """Whose turn it is to write to a SQLite file, across threads and processes.
-
-    SQLite's own busy handler makes a waiting writer sleep and retry (1, 2, 5 … 100 ms), which is what
-    turns contention between server processes into second-long tails. A kernel file lock wakes the next
-    writer the moment the previous one commits.
-    """
-
-    def __init__(self, database_path: str) -> None:
-        self.path = database_path + ".writelock"
-        self._threads = threading.Lock()
-        self._fd: int | None = None
-        self._pid = os.getpid()
-
-    @contextmanager
-    def hold(self) -> Iterator[None]:
-        with self._threads:
-            if self._fd is None or self._pid != os.getpid():  # first use, or a forked child
-                self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 class Database:
@@ -130,17 +122,19 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.turns: Writer | None = None
         if self.is_sqlite:
             self.reader = _sqlite_engine(url, writer=False, pool_size=pool_size)
             self.writer = _sqlite_engine(url, writer=True, pool_size=1)
+            path = url.split("///", 1)[1] if "///" in url else ""
+            lock = WriterLock(path) if path and path != ":memory:" else None
+            self.turns = Writer(self.writer, lock, timeout=WRITE_WAIT_SECONDS)
         else:
             self.reader = self.writer = create_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
             )
         self._read = sessionmaker(self.reader, expire_on_commit=False)
         self._write = sessionmaker(self.writer, expire_on_commit=False)
-        path = url.split("///", 1)[1] if self.is_sqlite and "///" in url else ""
-        self._file_lock = WriterLock(path) if path and path != ":memory:" else None
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
@@ -148,6 +142,8 @@ class Database:
 
         Services only flush; this boundary commits, then runs the session's after-commit hooks
         (e.g. waking the in-process job runner) so nothing is sent for a change that rolled back.
+        A write session on SQLite first waits (in this thread) for the turn to write, unless this task
+        already holds it (`turn`); it raises WriterBusy when the turn does not come in time.
         """
         factory = self._write if write else self._read
         with self._writer_turn() if write else nullcontext(), factory() as db:
@@ -161,25 +157,41 @@ class Database:
             hook()
 
     def _writer_turn(self) -> AbstractContextManager[None]:
-        return self._file_lock.hold() if self._file_lock is not None else nullcontext()
+        return self.turns.lease_sync() if self.turns is not None else nullcontext()
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold the turn to write for the rest of the block, waiting for it without blocking the event loop.
+
+        Write sessions opened inside (in this task, or in threads it starts) use it instead of waiting
+        again. How request dependencies open a write session; a no-op on PostgreSQL.
+        """
+        if self.turns is None:
+            yield
+            return
+        async with self.turns.lease():
+            yield
 
     async def call(self, fn: Callable[[Session], T], *, write: bool = True) -> T:
         """Run `fn` in one transaction from async code.
 
-        On SQLite the work runs inline on the event loop: it is sub-millisecond and serialised by the
-        single writer anyway, and a thread hop costs more than the work. On PostgreSQL, where a
-        statement waits on the network, it runs in a worker thread so the loop stays free.
+        A SQLite write runs on this event loop, no thread hop: it joins the units submitted in the same
+        pass of the loop, which share one transaction (each in its own savepoint), as soon as the turn to
+        write is free; until then the loop only awaits it. Everything else runs in a worker thread (a
+        PostgreSQL statement waits on the network).
         """
+        if write and self.turns is not None:
+            return await self.turns.run(fn)
 
         def unit() -> T:
             with self.session(write=write) as db:
                 return fn(db)
 
-        if self.is_sqlite:
-            return unit()
         return await anyio.to_thread.run_sync(unit)
 
     def dispose(self) -> None:
+        if self.turns is not None:
+            self.turns.close()
         self.reader.dispose()
         if self.writer is not self.reader:
             self.writer.dispose()

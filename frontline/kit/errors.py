@@ -9,6 +9,7 @@ class FrontlineError(Exception):
     status = 400
     title = "Bad request"
     type_slug = "bad-request"
+    retry_after: int | None = None  # seconds; sent as Retry-After when set
 
     def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None, **extra: Any) -> None:
         super().__init__(detail)
@@ -67,5 +68,17 @@ class TooManyRequests(FrontlineError):
     type_slug = "too-many-requests"
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class ServiceBusy(FrontlineError):
+    """Temporarily unable to serve (e.g. no turn to write came in time): retry after a moment."""
+
+    status = 503
+    title = "Service busy"
+    type_slug = "unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
         super().__init__(detail)
         self.retry_after = retry_after

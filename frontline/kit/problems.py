@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from frontline.kit.errors import FrontlineError, TooManyRequests
+from frontline.kit.errors import FrontlineError
 
 log = logging.getLogger("frontline.api")
 
@@ -49,7 +49,7 @@ def _summary(errors: list[dict[str, Any]]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(FrontlineError)
     async def _domain(request: Request, exc: FrontlineError) -> JSONResponse:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
         if exc.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
         return problem(request, exc.status, exc.title, exc.detail, exc.type_slug, errors=exc.errors, headers=headers)

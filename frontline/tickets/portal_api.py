@@ -48,7 +48,7 @@ def view_ticket(db: DB, customer: Customer, settings: AppSettings) -> PortalTick
 
 
 @router.post("/{link}/messages", status_code=201, response_model=MessageOut)
-def reply(body: CustomerMessageCreate, db: DB, customer: Customer) -> MessageOut:
+def reply(body: CustomerMessageCreate, customer: Customer, db: DB) -> MessageOut:
     ticket = access_ticket(db, customer, customer.ticket_id or 0)
     message = conversation.add_customer_message(
         db, ticket, body.body_text, customer, attachment_ids=body.attachment_ids, channel="portal"
@@ -57,14 +57,14 @@ def reply(body: CustomerMessageCreate, db: DB, customer: Customer) -> MessageOut
 
 
 @router.post("/{link}/solve", response_model=PortalTicketOut)
-def mark_solved(db: DB, customer: Customer, settings: AppSettings) -> PortalTicketOut:
+def mark_solved(customer: Customer, db: DB, settings: AppSettings) -> PortalTicketOut:
     ticket = access_ticket(db, customer, customer.ticket_id or 0)
     set_status(db, ticket, Status.solved, customer)
     return _view(db, customer, settings.ticket_prefix)
 
 
 @router.post("/{link}/attachments", status_code=201, response_model=AttachmentOut)
-def upload(db: DB, customer: Customer, settings: AppSettings, file: UploadFile = File(...)) -> AttachmentOut:
+def upload(customer: Customer, db: DB, settings: AppSettings, file: UploadFile = File(...)) -> AttachmentOut:
     ticket = access_ticket(db, customer, customer.ticket_id or 0)
     attachment = conversation.upload_attachment(
         db, settings.data_dir, ticket, file.file, filename=file.filename, content_type=file.content_type,

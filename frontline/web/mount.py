@@ -36,9 +36,14 @@ def _install_errors(app: FastAPI) -> None:
         if not _is_page(request) and api_handler is not None:
             return await api_handler(request, exc)
         if request.headers.get("hx-request"):
-            return HTMLResponse(f'<p class="flash error" role="alert">{_escape(exc.detail)}</p>', status_code=200,
-                                headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-        return render(request, "error.html", {"status": exc.status, "detail": exc.detail}, status=exc.status)
+            response: Response = HTMLResponse(f'<p class="flash error" role="alert">{_escape(exc.detail)}</p>',
+                                              status_code=200,
+                                              headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+        else:
+            response = render(request, "error.html", {"status": exc.status, "detail": exc.detail}, status=exc.status)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     async def login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)

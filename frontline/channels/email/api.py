@@ -100,8 +100,9 @@ async def post_raw(name: str, request: Request) -> Response:
     if len(raw) > MAX_RAW_BYTES:
         raise TooLarge(f"A message may be at most {MAX_RAW_BYTES // (1024 * 1024)} MiB.")
     app = request.app
-    out = await anyio.to_thread.run_sync(
-        lambda: _intake_unit(app.state.database, app.state.settings, secret, name, raw))
+    async with app.state.database.turn():  # waited for here, on the loop; the thread's sessions use it
+        out = await anyio.to_thread.run_sync(
+            lambda: _intake_unit(app.state.database, app.state.settings, secret, name, raw))
     return Response(out.model_dump_json(), status_code=200 if out.duplicate else 201, media_type="application/json")
 
 
