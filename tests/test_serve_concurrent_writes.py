@@ -56,6 +56,7 @@ class Outcome:
 @dataclass
 class Desk:
     token: str
+    intake_token: str  # bound to the mailbox: raw mail takes an integration token
     tickets: list[tuple[int, str]]  # (id, customer link token)
     agent: httpx.Client  # logged in through the form
     agent_csrf: str
@@ -84,6 +85,9 @@ def _prepare(base: str, token: str) -> Desk:
     made = httpx.post(f"{base}/api/v1/mailboxes", headers=api, timeout=REQUEST_TIMEOUT,
                       json={"name": "help", "address": "help@desk.example"})
     assert made.status_code == 201, made.text
+    intake = httpx.post(f"{base}/api/v1/mailboxes/help/tokens", headers=api, timeout=REQUEST_TIMEOUT,
+                        json={"name": "relay"})
+    assert intake.status_code == 201, intake.text
     tickets = []
     for n in range(4):
         created = httpx.post(f"{base}/api/v1/tickets", headers=api, timeout=REQUEST_TIMEOUT, json={
@@ -96,7 +100,7 @@ def _prepare(base: str, token: str) -> Desk:
     assert logged_in.status_code == 303, logged_in.text
     visitor = httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT)
     visitor_csrf = _csrf(visitor.get(f"/portal/t/{tickets[0][1]}").text)
-    return Desk(token, tickets, agent, _csrf(agent.get("/ui/account").text), visitor, visitor_csrf)
+    return Desk(token, intake.json()["token"], tickets, agent, _csrf(agent.get("/ui/account").text), visitor, visitor_csrf)
 
 
 def _writers(desk: Desk) -> dict[str, Callable[[httpx.Client, int], httpx.Response]]:
@@ -132,7 +136,7 @@ def _writers(desk: Desk) -> dict[str, Callable[[httpx.Client, int], httpx.Respon
     def mail(c: httpx.Client, n: int) -> httpx.Response:
         subject = f"Re: [FL-{ticket(n)[0]}] follow-up" if n % 2 else f"New mail {n}"
         return c.post("/api/v1/mailboxes/help/raw", content=_raw_mail(n, subject),
-                      headers={**auth, "Content-Type": "message/rfc822"})
+                      headers={"Authorization": f"Bearer {desk.intake_token}", "Content-Type": "message/rfc822"})
 
     return {"create": create, "create_anonymous": create_anonymous, "portal_api": portal_api,
             "portal_page": portal_page, "ui_reply": ui_reply, "ui_status": ui_status, "mail": mail}
