@@ -18,7 +18,7 @@ from frontline.accounts.principal import Principal
 from frontline.api.app import create_app
 from frontline.channels.email.schemas import MailboxCreate
 from frontline.channels.email.service import create_mailbox
-from frontline.jobs import enqueue, registry
+from frontline.jobs import enqueue, pg, registry
 from frontline.jobs.registry import PERIODIC
 from frontline.jobs.runtime import UnknownJobKinds, check_handlers, unknown_queued
 from frontline.kit.db import Database
@@ -74,6 +74,8 @@ def test_jobs_in_nested_packages_are_discovered() -> None:
 def test_queued_jobs_without_a_handler_stop_the_start(database: Database, settings: Settings) -> None:
     with database.session() as db:
         enqueue(db, "nobody.handles.this", {"n": 1})
+        if not database.is_sqlite:  # procrastinate's recovery task of ours is no registry handler, yet known
+            pg.defer(db, pg.RECOVER_TASK, {}, None, None)
     assert unknown_queued(database) == ["nobody.handles.this"]
     with pytest.raises(UnknownJobKinds, match=r"nobody\.handles\.this"):
         check_handlers(database)

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 SCHEMA = "procrastinate"
 QUEUE = "frontline"
+# procrastinate's own periodic task of ours that re-queues jobs of dead workers (not a handler of the registry)
+RECOVER_TASK = "frontline.jobs.recover_stalled"
 
 _PIN_FUNCTIONS = f"""
 DO $$

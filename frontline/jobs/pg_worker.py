@@ -21,14 +21,13 @@ from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from sqlalchemy import make_url, text
 
 from frontline.jobs.execute import call_on_failure, describe
-from frontline.jobs.pg import QUEUE, SCHEMA
+from frontline.jobs.pg import QUEUE, RECOVER_TASK, SCHEMA
 from frontline.jobs.registry import HANDLERS, PERIODIC, Handler
 from frontline.jobs.schedule import backoff, cron_line, previous_tick
 from frontline.kit.db import Database, utcnow
 
 log = logging.getLogger("frontline.jobs")
 
-RECOVER_TASK = "frontline.jobs.recover_stalled"
 STALLED_AFTER_SECONDS = 30.0
 
 # Test time: `run_pending(now=...)` makes retries count from `now` and counts the jobs it ran.

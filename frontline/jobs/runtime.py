@@ -74,7 +74,7 @@ def unknown_queued(database: Database) -> list[str]:
         query = f"SELECT DISTINCT task_name FROM {pg.SCHEMA}.procrastinate_jobs WHERE status IN ('todo', 'doing')"
     with database.session(write=False) as db:
         kinds = [str(row[0]) for row in db.execute(text(query))]
-    return sorted(k for k in kinds if k not in HANDLERS)
+    return sorted(k for k in kinds if k not in HANDLERS and k != pg.RECOVER_TASK)
 
 
 def check_handlers(database: Database) -> None:
