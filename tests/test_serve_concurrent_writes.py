@@ -100,7 +100,8 @@ def _prepare(base: str, token: str) -> Desk:
     assert logged_in.status_code == 303, logged_in.text
     visitor = httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT)
     visitor_csrf = _csrf(visitor.get(f"/portal/t/{tickets[0][1]}").text)
-    return Desk(token, intake.json()["token"], tickets, agent, _csrf(agent.get("/ui/account").text), visitor, visitor_csrf)
+    agent_csrf = _csrf(agent.get("/ui/account").text)
+    return Desk(token, intake.json()["token"], tickets, agent, agent_csrf, visitor, visitor_csrf)
 
 
 def _writers(desk: Desk) -> dict[str, Callable[[httpx.Client, int], httpx.Response]]:

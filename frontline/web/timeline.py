@@ -3,6 +3,10 @@
 Read in plain SQL (`kit.rawsql.Raw`): a ticket page with 200 messages would otherwise spend most of its
 time building ORM objects. The rows carry the attribute names of the models they come from, so the
 templates read them the same way.
+
+E-mail messages are stored whole; the intake marks where quoted history and the signature start
+(`meta.email.folds`, offsets into the text and the HTML), and an entry splits its body there: the part
+before is shown, the rest is behind a "show quoted text" toggle (`<details>`), never dropped.
 """
 
 from __future__ import annotations
@@ -57,6 +61,39 @@ class Entry:
     html: Markup | None = None
     attachments: Sequence[AttachmentRow] = field(default_factory=list)
     event: EventRow | None = None
+    text: str = ""  # the shown part of the body text (all of it unless folded)
+    folded_text: str | None = None  # the folded rest of the text: quoted history, signature
+    folded_html: Markup | None = None
+    fold: str = ""  # what is folded: "quote" or "signature"
+
+
+def _fold_at(folds: Any, length: int) -> tuple[int, str] | None:
+    """(offset, kind) of the first fold inside a body of `length` characters, from the stored meta."""
+    if not isinstance(folds, dict):
+        return None
+    found = [(offset, kind) for kind, offset in folds.items()
+             if kind in ("quote", "signature") and isinstance(offset, int) and 0 < offset < length]
+    return min(found) if found else None
+
+
+def fold_body(entry: Entry, meta: Any) -> None:
+    """Split the entry's text and HTML at the folds the intake recorded (`meta.email.folds`)."""
+    message = entry.message
+    assert message is not None
+    entry.text = message.body_text
+    email = meta.get("email") if isinstance(meta, dict) else None
+    folds = email.get("folds") if isinstance(email, dict) else None
+    if not isinstance(folds, dict):
+        return
+    text_fold = _fold_at(folds.get("text"), len(message.body_text))
+    if text_fold is not None:
+        entry.text, entry.folded_text = message.body_text[:text_fold[0]].rstrip(), message.body_text[text_fold[0]:]
+        entry.fold = text_fold[1]
+    html = str(entry.html) if entry.html is not None else ""
+    html_fold = _fold_at(folds.get("html"), len(html))
+    if html_fold is not None:  # both pieces were sanitised on their own: each is well-formed HTML
+        entry.html, entry.folded_html = Markup(html[:html_fold[0]]), Markup(html[html_fold[0]:])
+        entry.fold = html_fold[1]
 
 
 def safe_html(stored: str | None) -> Markup | None:
@@ -66,7 +103,7 @@ def safe_html(stored: str | None) -> Markup | None:
 
 
 _MESSAGES = (
-    "SELECT m.id, m.kind, m.channel, m.body_text, m.body_html, m.created_at, "
+    "SELECT m.id, m.kind, m.channel, m.body_text, m.body_html, m.created_at, m.meta, "
     "COALESCE(u.name, c.name) FROM message m LEFT JOIN user_account u ON u.id = m.author_user_id "
     "LEFT JOIN contact c ON c.id = m.author_contact_id WHERE m.ticket_id = :t{public} ORDER BY m.id"
 )
@@ -90,11 +127,14 @@ def build(db: Session, ticket_id: int, *, public_only: bool = False) -> list[Ent
         files.setdefault(message_id, []).append(AttachmentRow(*att))
     entries = []
     read_time = raw.read_time
-    for mid, kind, channel, text, html, created, author in raw.rows(_MESSAGES.format(public=public), params):
+    for mid, kind, channel, text, html, created, meta, author in raw.rows(_MESSAGES.format(public=public), params):
         at = read_time(created)
         assert at is not None
-        entries.append(Entry(at, kind, author or "", message=MessageRow(mid, kind, channel, text, at),
-                             html=safe_html(html), attachments=files.get(mid, [])))
+        entry = Entry(at, kind, author or "", message=MessageRow(mid, kind, channel, text, at), html=safe_html(html),
+                      attachments=files.get(mid, []), text=text)
+        if channel == "email" and meta is not None:
+            fold_body(entry, raw.read_json(meta))
+        entries.append(entry)
     if not public_only:
         for eid, kind, field_, old, new, data, created, actor in raw.rows(_EVENTS, params):
             at = read_time(created)

@@ -68,6 +68,7 @@ API = {
     "PATCH /api/v1/mailboxes/{name}": "admin", "POST /api/v1/mailboxes/{name}/tokens": "admin",
     "POST /api/v1/mailboxes/{name}/raw": "intake", "GET /api/v1/raw-emails/{raw_id}": "ticket_read",
     "GET /api/v1/raw-emails/{raw_id}/original": "ticket_read",
+    "POST /api/v1/tickets/{ref}/email/confirm-sender": "ticket_write",
     "GET /api/v1/planner/forecast": "supervisor_read", "GET /api/v1/planner/staffing": "supervisor_read",
     "POST /api/v1/planner/schedules/build": "supervisor_read", "POST /api/v1/planner/schedules": "supervisor_write",
     "GET /api/v1/planner/schedules": "supervisor_read", "GET /api/v1/planner/schedules/{schedule_id}":

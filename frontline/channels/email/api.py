@@ -1,4 +1,5 @@
-"""REST endpoints: mailbox configuration (admins), raw RFC 822 intake (write tokens), original messages."""
+"""REST endpoints: mailbox configuration (admins), raw RFC 822 intake (write tokens), original messages, and
+confirming a sender address salvaged from a malformed header."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from frontline.accounts.auth import authenticate_token
 from frontline.accounts.deps import DB, Caller, Reader, Writer, bearer_secret
 from frontline.accounts.schemas import TokenCreated, TokenOut
-from frontline.channels.email import service
+from frontline.channels.email import senders, service
 from frontline.channels.email.intake import ingest
 from frontline.channels.email.models import RawEmail, RawStatus
 from frontline.channels.email.schemas import (
@@ -20,6 +21,7 @@ from frontline.channels.email.schemas import (
     MailboxOut,
     MailboxUpdate,
     RawEmailOut,
+    SenderConfirmedOut,
 )
 from frontline.kit.db import Database
 from frontline.kit.errors import InvalidInput, NotFound, TooLarge, Unauthorized
@@ -104,6 +106,14 @@ async def post_raw(name: str, request: Request) -> Response:
         out = await anyio.to_thread.run_sync(
             lambda: _intake_unit(app.state.database, app.state.settings, secret, name, raw))
     return Response(out.model_dump_json(), status_code=200 if out.duplicate else 201, media_type="application/json")
+
+
+@router.post("/tickets/{ref}/email/confirm-sender", response_model=SenderConfirmedOut)
+def post_confirm_sender(ref: str, db: DB, caller: Writer) -> SenderConfirmedOut:
+    """Confirm the customer address of a ticket whose mail had a malformed From: acknowledgements and replies may
+    go there from now on (422 when the ticket has no unconfirmed address)."""
+    ticket = access_ticket(db, caller, ref)
+    return SenderConfirmedOut(ticket_id=ticket.id, address=senders.confirm_sender(db, ticket, caller))
 
 
 @router.get("/raw-emails/{raw_id}", response_model=RawEmailOut)

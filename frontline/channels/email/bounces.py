@@ -2,7 +2,12 @@
 
 The desk needs to know which of its own messages failed (original Message-ID), to
 whom, and whether the failure is final: a "delayed" notice must not mark the
-outgoing message failed, because the server is still retrying.
+outgoing message failed, because the server is still retrying. Bounces come in many
+languages (Japanese carriers send theirs in Japanese only); the returned message's
+Message-ID is read from its headers (the returned part, or the header block of a
+plain-text bounce), never from a "Message-ID:" line that merely appears in a text.
+Mail to one of our VERP return paths from a null or system sender is a bounce even
+when nothing else says so.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from email.policy import compat32
 
 from frontline.channels.email.headers import decode_header_value, parse_message_ids
 from frontline.channels.email.parsed import BouncedRecipient, BounceInfo, ParsedEmail
+from frontline.channels.email.threading_keys import verp_token
 
 _DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
 _ORIGINAL_TYPES = {"message/rfc822", "message/global", "text/rfc822-headers", "message/rfc822-headers"}
@@ -21,7 +27,14 @@ _BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|delivery (status notification|failure|failed|has failed|problem)"
     r"|returned mail|mail delivery failed|failure notice|could not be delivered|returned to sender"
     r"|delivery notification|mail system error|non[- ]?delivery|delayed mail|not delivered"
-    r"|warning: could not send|недоставлен|не доставлено|не удалось доставить|ошибка доставки",
+    r"|warning: could not send|недоставлен|не доставлено|не удалось доставить|ошибка доставки"
+    # Japanese, Chinese, Korean, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Czech, Turkish
+    r"|配信不能|配信エラー|送信エラー|不達|宛先不明|届きませんでした|配送エラー|メール送信失敗|エラーメール|返送"
+    r"|退信|投递失败|无法投递|未能送达|반송|전송 실패|배달 실패"
+    r"|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non distribuable|[ée]chec de (la )?remise"
+    r"|message non remis|no se (pudo|puede) entregar|error de entrega|mensaje no entregado|mancata consegna"
+    r"|non recapitabile|impossibile recapitare|n[ãa]o entregue|falha na entrega|onbestelbaar|niet afgeleverd"
+    r"|niedostarczon|nie mo[żz]na dostarczy[ćc]|nedoru[čc]iteln|nelze doru[čc]it|teslim edilemedi",
     re.IGNORECASE,
 )
 _BOUNCE_TEXT = re.compile(
@@ -29,19 +42,35 @@ _BOUNCE_TEXT = re.compile(
     r"|permanent (fatal )?error|user unknown|mailbox (is )?(full|unavailable)|no such user"
     r"|recipient address rejected|following address(es)? failed|message was not delivered"
     r"|delivery has failed|delivery (is|has been) delayed|will (continue to|retry|try)"
-    r"|не может быть доставлено|не удалось доставить",
+    r"|не может быть доставлено|не удалось доставить|адрес(ат)? не найден|нет такого (пользователя|адреса)"
+    r"|配信できませんでした|送信できませんでした|届けることができませんでした|宛先(のメールアドレス)?が(見つかりません|存在しません)"
+    r"|ユーザーが存在しません|存在しないアドレス|受信できませんでした|无法送达|收件人不存在|수신자를 찾을 수 없"
+    r"|konnte nicht zugestellt werden|empf[äa]nger (unbekannt|nicht gefunden)|n'a pas pu [êe]tre (remis|distribu[ée])"
+    r"|destinataire inconnu|no se ha podido entregar|destinatario desconocido|non [èe] stato possibile recapitare"
+    r"|n[ãa]o foi poss[íi]vel entregar|kon niet worden afgeleverd|nie mog[łl]a zosta[ćc] dostarczona",
     re.IGNORECASE,
 )
 _DELAY_TEXT = re.compile(
     r"delay|still (being )?retr|will (continue to|retry|try again|keep trying)|this is (only )?a warning"
-    r"|warning: could not send|no action is required|задерж",
+    r"|warning: could not send|no action is required|задерж|遅延|再送を試み|延迟|지연|verz[öo]gert"
+    r"|retard[ée]|retrasad|ritardat|opó[źz]n",
     re.IGNORECASE,
 )
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _RECIPIENT_INTRO = re.compile(
     r"following (recipient|address)|recipient(s)?:|could not be delivered to|failed:|delivery to"
-    r"|адресат|получател",
+    r"|адресат|получател|宛先|送信先|受信者|收件人|수신자|empf[äa]nger|destinataire|destinatario",
+    re.IGNORECASE,
+)
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]*(.*)$")
+_TRACE = {"received", "return-path", "date", "mime-version", "dkim-signature", "x-mailer", "user-agent"}
+_ENVELOPE = {"from", "to", "subject", "content-type", "cc", "reply-to"}
+# the line a plain-text bounce puts above the returned message ("----- Original message -----", ...)
+_RETURNED_INTRO = re.compile(
+    r"original message|returned message|copy of the (original )?message|message headers|original headers"
+    r"|undelivered message|исходное сообщение|заголовки|元のメッセージ|原始邮件|原邮件|원본 메시지"
+    r"|urspr[üu]ngliche nachricht|message d'origine|mensaje original|messaggio originale|mensagem original",
     re.IGNORECASE,
 )
 
@@ -77,15 +106,65 @@ def parse_delivery_status(content: bytes) -> list[BouncedRecipient]:
     return recipients
 
 
-def _original_message_id(message: ParsedEmail) -> str | None:
+def _header_blocks(text: str) -> list[tuple[dict[str, str], bool]]:
+    """Runs of header lines (continuations unfolded) in a text, in order, each with whether it comes right
+    after a line announcing the returned message. Quoted ("> ") lines never count."""
+    blocks: list[tuple[dict[str, str], bool]] = []
+    current: dict[str, str] = {}
+    last, introduced, recent = "", False, ""
+    for line in text.split("\n")[:2000]:
+        match = _HEADER_LINE.match(line)
+        if match:
+            if not current:
+                introduced = bool(_RETURNED_INTRO.search(recent))
+            last = match.group(1).lower()
+            current.setdefault(last, match.group(2).strip())
+            continue
+        if current and line[:1] in (" ", "\t") and line.strip():
+            current[last] = f"{current[last]} {line.strip()}"
+            continue
+        if current:
+            blocks.append((current, introduced))
+            current, last = {}, ""
+        if line.strip():
+            recent = line
+    if current:
+        blocks.append((current, introduced))
+    return blocks
+
+
+def returned_message_id(message: ParsedEmail) -> str | None:
+    """The Message-ID of the mail a bounce returns: from the returned message or its headers (message/rfc822,
+    text/rfc822-headers), else from the first block in the text that is a header block: right after a line
+    announcing the returned message, or with trace headers (Received, Date...) and From/To/Subject. Never a
+    lone "Message-ID:" line in a text."""
     for attachment in message.attachments:
         if attachment.content_type in _ORIGINAL_TYPES and attachment.content:
             headers = BytesHeaderParser(policy=compat32).parsebytes(attachment.content)
             ids = parse_message_ids(headers.get("message-id"))
             if ids:
                 return ids[0]
-    found = re.findall(r"^\s*Message-ID:\s*(<[^<>\s]+>)", message.text, re.IGNORECASE | re.MULTILINE)
-    return found[-1] if found else None
+    for block, introduced in _header_blocks(message.text):
+        names = set(block)
+        if "message-id" not in names:
+            continue
+        if (introduced and len(names) >= 2) or (names & _TRACE and len(names & _ENVELOPE) >= 2):
+            ids = parse_message_ids(block["message-id"])
+            if ids:
+                return ids[0]
+    return None
+
+
+def verp_recipient(message: ParsedEmail) -> str | None:
+    """The first address the mail was delivered to that is one of our VERP return paths (envelope recipient as
+    Delivered-To / X-Original-To, else To)."""
+    candidates = [message.headers.get("delivered-to", ""), message.headers.get("x-original-to", ""),
+                  *(address for _, address in message.to)]
+    for candidate in candidates:
+        address = candidate.strip().strip("<>").strip()
+        if address and verp_token(address) is not None:
+            return address
+    return None
 
 
 def _is_delay(recipient: BouncedRecipient) -> bool:
@@ -137,7 +216,9 @@ def _heuristic_bounce(message: ParsedEmail) -> BounceInfo | None:
     subject_hit = bool(_BOUNCE_SUBJECT.search(message.subject))
     failed_header = decode_header_value(message.headers.get("x-failed-recipients"))
     text_hit = bool(_BOUNCE_TEXT.search(message.text[:20000]))
-    if not (failed_header or (system_sender and (subject_hit or text_hit)) or (subject_hit and text_hit)):
+    null_sender = message.headers.get("return-path", "x").strip().strip("<>").strip() == ""
+    to_verp = (system_sender or null_sender) and verp_recipient(message) is not None
+    if not (failed_header or (system_sender and (subject_hit or text_hit)) or (subject_hit and text_hit) or to_verp):
         return None
     head = message.text[:20000]
     codes = list(dict.fromkeys(_STATUS.findall(head)))
@@ -158,5 +239,5 @@ def detect_bounce(message: ParsedEmail | bytes) -> BounceInfo:
         return parse_email(message).bounce
     info = _standard_dsn(message) or _heuristic_bounce(message) or BounceInfo()
     if info.is_bounce:
-        info.original_message_id = _original_message_id(message)
+        info.original_message_id = returned_message_id(message)
     return info

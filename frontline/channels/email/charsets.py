@@ -11,9 +11,12 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import charset_normalizer
+
+from frontline.channels.email.charset_guess import cyrillic_quality, looks_like_cyrillic_mojibake, plausibility
 
 # Labels seen in the wild that Python does not know, or knows as a narrower codec than
 # the one senders actually use (decoding with the superset never hurts).
@@ -58,13 +61,13 @@ _WESTERN_GUESSES = {"cp1250", "iso8859-2", "cp1252", "iso8859-1", "iso8859-15", 
                     "iso8859-13", "iso8859-10", "mac-roman", "mac-latin2", "cp1254", "iso8859-9",
                     "iso8859-3", "iso8859-16", "cp850", "cp437", "cp1258"}
 _CYRILLIC_CODECS = ("cp1251", "koi8-r", "cp866", "iso8859-5", "mac-cyrillic")
-# Relative frequencies of Russian letters (per mille), enough to tell a real text from
-# the same bytes read through the wrong Cyrillic table.
-_RU_FREQ = dict(zip("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", [
-    110, 85, 80, 73, 67, 63, 55, 47, 45, 44, 35, 32, 30, 28, 26, 20, 19, 17, 17, 16, 16,
-    14, 12, 10, 9, 7, 6, 5, 4, 3, 3, 1, 1], strict=True))
-_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
-_NON_ASCII_LATIN_RUN = re.compile(r"[\u00c0-\u00ff]{3,}")
+DEFAULT_LABELS = ("windows-1252", "windows-1251", "koi8-r")
+"""A mailbox's charsets for undeclared 8-bit text unless an admin names others (Western and Russian mail)."""
+DEFAULT_FALLBACKS: tuple[str, ...] = ("cp1252", "cp1251", "koi8-r")
+"""`DEFAULT_LABELS` as codec names."""
+# How many bytes above 0x7F a text needs before a statistical detector's answer is trusted.
+LONG_TEXT = 64
+_ISO2022 = re.compile(rb"\x1b(\$[@B]|\$\(D|\(J|\(I|\$\)C)")
 
 
 @dataclass(frozen=True)
@@ -96,44 +99,19 @@ def normalize_charset(name: str | None) -> str | None:
     return None
 
 
+def fallback_codecs(labels: str | None) -> tuple[str, ...]:
+    """A mailbox's setting ("windows-1251, koi8-r") as codec names; unknown labels are skipped, none at all
+    gives the defaults."""
+    codecs_ = [normalize_charset(label) for label in (labels or "").split(",")]
+    found = tuple(dict.fromkeys(c for c in codecs_ if c is not None and c not in ("ascii", "utf-8")))
+    return found or DEFAULT_FALLBACKS
+
+
 def _strict(data: bytes, codec: str) -> str | None:
     try:
         return data.decode(codec)
     except (UnicodeDecodeError, LookupError, ValueError):
         return None
-
-
-def cyrillic_quality(text: str) -> float:
-    """Score in [0, 1]: how much the non-ASCII part of `text` reads like Russian.
-
-    Reading bytes through the wrong Cyrillic table still yields Cyrillic letters, but
-    with random case inside words and rare letters; both are penalised here.
-    """
-    non_ascii = [ch for ch in text if ord(ch) > 127]
-    if not non_ascii:
-        return 0.0
-    matches = list(_CYRILLIC_WORD.finditer(text))
-    words = [m.group(0) for m in matches]
-    letters = sum(len(w) for w in words)
-    if letters == 0:
-        return 0.0
-    coverage = min(1.0, letters / len(non_ascii))
-    well_cased = sum(len(m.group(0)) * (0.5 if len(m.group(0)) > 1 and m.group(0).isupper() else 1.0)
-                     for m in matches if _plausible_word(text, m))
-    casing = well_cased / letters
-    freq = sum(_RU_FREQ.get(ch, 0) for w in words for ch in w.lower()) / letters
-    frequency = min(1.0, freq / 45.0)
-    return coverage * casing * frequency
-
-
-def _plausible_word(text: str, match: re.Match[str]) -> bool:
-    """Sensible case pattern, and not glued to Latin letters (a one-byte accident)."""
-    word = match.group(0)
-    before = text[match.start() - 1] if match.start() else " "
-    after = text[match.end()] if match.end() < len(text) else " "
-    if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
-        return False
-    return word.islower() or word.isupper() or word[1:].islower()
 
 
 def best_cyrillic(data: bytes) -> tuple[str, str, float] | None:
@@ -149,19 +127,6 @@ def best_cyrillic(data: bytes) -> tuple[str, str, float] | None:
     return best
 
 
-def looks_like_cyrillic_mojibake(text: str) -> bool:
-    """True when a Latin-table decoding looks like Russian read through the wrong table.
-
-    Western European text has a few accented letters among ASCII ones; cp1251/koi8-r
-    bytes read as Latin-1 produce long runs of accented letters instead.
-    """
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    high = sum(1 for ch in letters if "\u00c0" <= ch <= "\u00ff")
-    return high / len(letters) > 0.3 and bool(_NON_ASCII_LATIN_RUN.search(text))
-
-
 def _has_c1_controls(text: str) -> bool:
     return any("\x80" <= ch <= "\x9f" for ch in text)
 
@@ -170,18 +135,33 @@ def _describe(declared: str | None) -> str:
     return f"charset '{declared}'" if declared else "no charset declared"
 
 
-def decode_text(data: bytes, declared: str | None, *, warn_undeclared_utf8: bool = True) -> Decoded:
-    """Decode `data` using `declared` when it is right, else the best detected charset."""
+def decode_text(data: bytes, declared: str | None, *, fallbacks: Sequence[str] = DEFAULT_FALLBACKS,
+                warn_undeclared_utf8: bool = True) -> Decoded:
+    """Decode `data` using `declared` when it is right, else UTF-8, else the first plausible of `fallbacks`
+    (codec names as `normalize_charset` gives them), else a detected charset."""
     codec = normalize_charset(declared)
     if not data:
         return Decoded("", codec or "ascii")
-    if codec is None and data.isascii():
-        return Decoded(data.decode("ascii"), "ascii")
+    if codec in (None, "ascii") and data.isascii():
+        if b"\x1b" in data and _ISO2022.search(data):
+            return _iso2022(data, declared)
+        if codec is None:
+            return Decoded(data.decode("ascii"), "ascii")
     if codec is not None:
         text = _strict(data, codec)
         if text is not None:
             return _check_suspicious(data, text, codec, declared)
-    return _fallback(data, codec, declared, warn_undeclared_utf8)
+    return _fallback(data, codec, declared, warn_undeclared_utf8, fallbacks)
+
+
+def _iso2022(data: bytes, declared: str | None) -> Decoded:
+    """7-bit ISO-2022 (Japanese mail by default) sent without a label or as us-ascii."""
+    kr = b"\x1b$)C" in data
+    codec = "iso2022_kr" if kr else "iso2022_jp_2"
+    text = _strict(data, codec)
+    if text is None:
+        return Decoded(data.decode("ascii"), "ascii")
+    return Decoded(text, codec, f"{_describe(declared)}; decoded as {'iso-2022-kr' if kr else 'iso-2022-jp'}")
 
 
 def _check_suspicious(data: bytes, text: str, codec: str, declared: str | None) -> Decoded:
@@ -203,14 +183,18 @@ def _check_suspicious(data: bytes, text: str, codec: str, declared: str | None) 
     return Decoded(text, codec)
 
 
-def _fallback(data: bytes, codec: str | None, declared: str | None, warn_utf8: bool) -> Decoded:
-    """Declared charset failed or is unknown: try UTF-8, Cyrillic, detection, then replace."""
+def _reason(codec: str | None, declared: str | None) -> str:
     if declared and codec is None:
-        reason = f"charset '{declared}' not recognised"
-    elif codec is not None:
-        reason = f"content is not valid {_display(codec)}"
-    else:
-        reason = "no charset declared"
+        return f"charset '{declared}' not recognised"
+    if codec is not None:
+        return f"content is not valid {_display(codec)}"
+    return "no charset declared"
+
+
+def _fallback(data: bytes, codec: str | None, declared: str | None, warn_utf8: bool,
+              fallbacks: Sequence[str]) -> Decoded:
+    """Declared charset failed or is unknown: UTF-8, the mailbox's charsets, detection, then replacement."""
+    reason = _reason(codec, declared)
     if codec != "utf-8":
         utf8 = _strict(data, "utf-8")
         if utf8 is not None:
@@ -221,17 +205,51 @@ def _fallback(data: bytes, codec: str | None, declared: str | None, warn_utf8: b
             text = data.decode(candidate, errors="replace")
             return Decoded(text, candidate, f"{reason}; decoded as {_display(candidate)}, "
                            "some bytes could not be decoded and were replaced")
-    best = best_cyrillic(data)
-    if best and best[2] >= 0.6:
-        return Decoded(best[0], best[1], f"{reason}; decoded as {_display(best[1])}")
-    detected = _detect(data)
-    if detected is not None:
-        return Decoded(detected[0], detected[1], f"{reason}; decoded as {_display(detected[1])}")
+    guessed = _guess(data, fallbacks)
+    if guessed is not None:
+        return Decoded(guessed[0], guessed[1], f"{reason}; decoded as {_display(guessed[1])}")
     if codec is not None:
         return Decoded(data.decode(codec, errors="replace"), codec,
                        f"{reason}; some bytes could not be decoded and were replaced")
-    text = _strict(data, "cp1252") or data.decode("latin-1")
-    return Decoded(text, "windows-1252", f"{reason}; decoded as windows-1252")
+    last = next((c for c in fallbacks if _strict(data, c) is not None), "cp1252")
+    text = _strict(data, last) or data.decode("latin-1")
+    return Decoded(text, last, f"{reason}; decoded as {_display(last)}")
+
+
+def _best_fallback(data: bytes, fallbacks: Sequence[str]) -> tuple[str, str, float] | None:
+    """(text, codec, plausibility) of the best of the mailbox's charsets; ties go to the earlier one."""
+    best: tuple[str, str, float] | None = None
+    for candidate in fallbacks:
+        text = _strict(data, candidate)
+        if text is None:
+            continue
+        score = plausibility(text, cyrillic_table=candidate in _CYRILLIC_CODECS)
+        if best is None or score > best[2]:
+            best = (text, candidate, score)
+    return best
+
+
+def _guess(data: bytes, fallbacks: Sequence[str]) -> tuple[str, str] | None:
+    """Undeclared 8-bit text that is not UTF-8. A clearly plausible mailbox charset wins; a detector only
+    decides on its own for long text, and for short text only when nothing configured reads well and its
+    answer reads clearly well (pure CJK, say)."""
+    best = _best_fallback(data, fallbacks)
+    if best is not None and best[2] >= 0.8:
+        return best[0], best[1]
+    long_text = sum(1 for byte in data if byte > 127) >= LONG_TEXT
+    detected = _detect(data, western=not long_text) if long_text else None
+    if detected is not None and plausibility(detected[0]) >= 0.8:
+        return detected
+    if best is not None and best[2] >= 0.5:
+        return best[0], best[1]
+    cyrillic = best_cyrillic(data)
+    if cyrillic and cyrillic[2] >= 0.6:
+        return cyrillic[0], cyrillic[1]
+    if not long_text:
+        detected = _detect(data, western=True)
+        if detected is not None and plausibility(detected[0]) >= 0.9:
+            return detected
+    return None
 
 
 def _mostly_right(data: bytes, codec: str) -> bool:
@@ -245,7 +263,9 @@ def _mostly_right(data: bytes, codec: str) -> bool:
     return bad <= 2 and good >= 4 * bad
 
 
-def _detect(data: bytes) -> tuple[str, str] | None:
+def _detect(data: bytes, *, western: bool) -> tuple[str, str] | None:
+    """charset-normalizer's answer; with `western`, a Western single-byte guess becomes windows-1252, which it
+    cannot tell apart on short input."""
     try:
         match = charset_normalizer.from_bytes(data).best()
     except Exception:  # detection is best effort; the caller has further fallbacks
@@ -254,16 +274,25 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         return None
     text = str(match)
     encoding = normalize_charset(match.encoding) or match.encoding
-    if encoding in _WESTERN_GUESSES:
-        western = _strict(data, "cp1252")
-        if western is not None and not _has_c1_controls(western):
-            return western, "cp1252"
+    if western and encoding in _WESTERN_GUESSES:
+        windows = _strict(data, "cp1252")
+        if windows is not None and not _has_c1_controls(windows):
+            return windows, "cp1252"
     if "\ufffd" in text or any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v" for ch in text):
         return None
     return text, encoding
 
 
+_DISPLAY = {"cp866": "ibm866", "mac-cyrillic": "x-mac-cyrillic", "cp932": "shift_jis", "euc_jp": "euc-jp",
+            "iso2022_jp_2": "iso-2022-jp", "cp949": "euc-kr", "gb18030": "gb18030", "big5": "big5"}
+
+
 def _display(codec: str) -> str:
-    names = {"cp1251": "windows-1251", "cp1252": "windows-1252", "koi8-r": "koi8-r",
-             "cp866": "ibm866", "iso8859-5": "iso-8859-5", "mac-cyrillic": "x-mac-cyrillic"}
-    return names.get(codec, codec)
+    """The label mail clients use for a Python codec name."""
+    if codec in _DISPLAY:
+        return _DISPLAY[codec]
+    if re.fullmatch(r"cp125\d", codec):
+        return f"windows-{codec[2:]}"
+    if codec.startswith("iso8859-"):
+        return f"iso-8859-{codec[8:]}"
+    return codec

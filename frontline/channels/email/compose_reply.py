@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontline.channels.email.models import Mailbox, OutboundKind
+from frontline.channels.email.senders import refusal, unconfirmed_address
 from frontline.channels.email.smtp import OutgoingMail, SmtpServer, TemporaryFailure, compose
 from frontline.channels.email.thread_match import new_message_id, reply_address
-from frontline.channels.email.threading_keys import strip_reply_prefixes
+from frontline.channels.email.threading_keys import strip_reply_prefixes, verp_address
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
@@ -116,6 +117,9 @@ def prepare(db: Session, settings: Settings, outbound_id: int) -> Prepared:
     mailbox, ticket = db.get(Mailbox, mailbox_id), db.get(Ticket, ticket_id)
     if mailbox is None or ticket is None:
         raise CannotSend("the mailbox or ticket no longer exists")
+    unconfirmed = unconfirmed_address(sql, ticket.id)
+    if unconfirmed is not None and unconfirmed == str(to).strip().lower():
+        raise CannotSend(refusal(unconfirmed))
     number = f"{settings.ticket_prefix}-{ticket.id}"
     in_reply_to, references = _conversation_ids(sql, ticket.id, outbound_id)
     mail = OutgoingMail(
@@ -133,4 +137,5 @@ def prepare(db: Session, settings: Settings, outbound_id: int) -> Prepared:
         mail.cc = [str(r[0]) for r in sql.rows("SELECT address FROM ticket_cc WHERE ticket_id = :t ORDER BY address",
                                                {"t": ticket.id}) if str(r[0]) != to]
         mail.attachments = _attachments(db, settings, message.id)
-    return Prepared(_server(mailbox), compose(mail), mailbox.address, [to, *mail.cc])
+    envelope = verp_address(mailbox.verp_address, header_id) if mailbox.verp_address else mailbox.address
+    return Prepared(_server(mailbox), compose(mail), envelope, [to, *mail.cc])

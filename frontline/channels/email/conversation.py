@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from frontline.channels.email import outbound
+from frontline.channels.email.body import MessageBody, message_body
 from frontline.channels.email.context import IntakeContext, MailboxConfig, TicketRow, context_of
 from frontline.channels.email.models import ClosedReply, RawStatus
 from frontline.channels.email.parsed import ParsedEmail
+from frontline.channels.email.senders import customer_ref
 from frontline.channels.email.thread_match import base_address, find_thread, sender_is_known
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
@@ -60,12 +61,11 @@ class Incoming:
         return (self.parsed.reply_to[0][1] if self.parsed.reply_to else self.parsed.from_address).strip().lower()
 
 
-def _text(parsed: ParsedEmail, warnings: list[str]) -> str:
-    text = parsed.visible_text or parsed.text
-    if len(text) > MAX_TEXT:
-        warnings.append(f"text cut to {MAX_TEXT} characters; the full text is in the original message")
-        text = text[:MAX_TEXT]
-    return text
+def _text(mail: Incoming, warnings: list[str]) -> MessageBody:
+    """The full text (quotes and signature only marked, in the meta), and what of it is new."""
+    body = message_body(mail.parsed, MAX_TEXT, warnings)
+    mail.meta.update(body.meta)
+    return body
 
 
 def _meta(mail: Incoming) -> dict[str, Any]:
@@ -146,10 +146,7 @@ def _finish_message(sql: Raw, settings: Settings, ticket_id: int, message_id: in
 
 
 def _customer(mail: Incoming) -> CustomerRef | None:
-    try:
-        return CustomerRef(email=mail.sender, name=mail.parsed.from_[0][:200])
-    except ValidationError:
-        return None
+    return customer_ref(mail.parsed)
 
 
 def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of: int | None = None,
@@ -157,10 +154,10 @@ def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of:
     ctx = context_of(db, context)
     sql = ctx.sql
     warnings: list[str] = []
-    text = _text(mail.parsed, warnings)
+    body = _text(mail, warnings)
     box = mail.mailbox
     data = TicketCreate(
-        subject=(mail.parsed.subject.strip() or "(no subject)")[:500], description=text or "(no text)",
+        subject=(mail.parsed.subject.strip() or "(no subject)")[:500], description=body.text or "(no text)",
         customer=_customer(mail), priority=box.default_priority,
         channel=Channel.email, team_id=box.team_id, line=box.default_line,
     )
@@ -200,7 +197,7 @@ def _author(sql: Raw, mail: Incoming) -> int | None:
     return contact_id
 
 
-def _add_message(ctx: IntakeContext, ticket_id: int, text: str, author_id: int | None) -> int:
+def _add_message(ctx: IntakeContext, ticket_id: int, body: MessageBody, author_id: int | None) -> int:
     """The customer's message on an open ticket: what tickets.messages.add_customer_message does when the
     status stays as it is (message, history entry, updated_at, the listeners), in plain SQL."""
     sql = ctx.sql
@@ -208,11 +205,12 @@ def _add_message(ctx: IntakeContext, ticket_id: int, text: str, author_id: int |
     message_id = int(sql.value(
         "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, created_at)"
         " VALUES (:t, 'inbound', 'email', :a, :body, :now) RETURNING id",
-        {"t": ticket_id, "a": author_id, "body": text, "now": sql.time(now)},
+        {"t": ticket_id, "a": author_id, "body": body.text, "now": sql.time(now)},
     ))
     ctx.event(ticket_id, "message", {"message_id": message_id, "kind": "inbound"})
     sql.run("UPDATE ticket SET updated_at = :now WHERE id = :t", {"now": sql.time(now), "t": ticket_id})
-    if hooks.emit(ctx.db, hooks.TicketEvent("customer_message", ticket_id, None, message_id=message_id, text=text)):
+    if hooks.emit(ctx.db, hooks.TicketEvent("customer_message", ticket_id, None, message_id=message_id,
+                                            text=body.new)):
         ctx.db.flush()
     return message_id
 
@@ -228,13 +226,13 @@ def join(db: Session, settings: Settings, mail: Incoming, ticket: TicketRow, *, 
     if not known:
         mail.meta["unknown_sender"] = True
     author_id = None if base_address(mail.sender) in ctx.own_addresses() else _author(sql, mail)
-    text = _text(mail.parsed, warnings)
+    body = _text(mail, warnings)
     if ticket.status in (Status.new, Status.open):
-        message_id = _add_message(ctx, ticket.id, text, author_id)
+        message_id = _add_message(ctx, ticket.id, body, author_id)
     else:  # pending, on hold or solved: the ticket service changes the status (and its listeners run)
         orm_ticket = db.get(Ticket, ticket.id)
         assert orm_ticket is not None
-        message = add_customer_message(db, orm_ticket, text, None, channel=Channel.email)
+        message = add_customer_message(db, orm_ticket, body.text, None, channel=Channel.email)
         message.author_contact_id = author_id
         db.flush()
         message_id = message.id

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Sequence
 from email.message import Message
 from email.utils import unquote
 
-from frontline.channels.email.charsets import decode_text
+from frontline.channels.email.charsets import DEFAULT_FALLBACKS, decode_text
 from frontline.channels.email.headers import decode_header_value
 
 _RESERVED = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
@@ -36,7 +37,7 @@ _FALLBACK_NAMES = {
 }
 
 
-def _param_text(part: Message, name: str, header: str, warnings: list[str]) -> str | None:
+def _param_text(part: Message, name: str, header: str, warnings: list[str], charsets: Sequence[str]) -> str | None:
     try:
         value = part.get_param(name, None, header)
     except Exception:  # malformed parameter lists
@@ -49,17 +50,17 @@ def _param_text(part: Message, name: str, header: str, warnings: list[str]) -> s
             data = bytes(unquote(encoded), "raw-unicode-escape")
         except (UnicodeEncodeError, ValueError):
             data = unquote(encoded).encode("utf-8", "surrogateescape")
-        decoded = decode_text(data, charset or None, warn_undeclared_utf8=False)
+        decoded = decode_text(data, charset or None, fallbacks=charsets, warn_undeclared_utf8=False)
         if decoded.warning:
             warnings.append(f"filename: {decoded.warning}")
         return decoded.text
-    return decode_header_value(str(value), warnings)
+    return decode_header_value(str(value), warnings, charsets=charsets)
 
 
-def raw_filename(part: Message, warnings: list[str]) -> str | None:
+def raw_filename(part: Message, warnings: list[str], charsets: Sequence[str] = DEFAULT_FALLBACKS) -> str | None:
     """Decoded name from Content-Disposition filename, else Content-Type name."""
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
-        text = _param_text(part, name, header, warnings)
+        text = _param_text(part, name, header, warnings, charsets)
         if text and text.strip():
             return text.strip()
     return None

@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import getaddresses, parsedate_to_datetime
 
-from frontline.channels.email.charsets import decode_text
+from frontline.channels.email.charsets import DEFAULT_FALLBACKS, decode_text
 from frontline.channels.email.parsed import Address
 
 # Lenient encoded-word: spaces inside the text and unknown charsets are tolerated.
@@ -62,7 +63,8 @@ def decode_base64_lenient(text: bytes) -> bytes:
         return base64.b64decode(cleaned[: len(cleaned) // 4 * 4] or b"", validate=False)
 
 
-def decode_header_value(value: str | None, warnings: list[str] | None = None) -> str:
+def decode_header_value(value: str | None, warnings: list[str] | None = None, *,
+                        charsets: Sequence[str] = DEFAULT_FALLBACKS) -> str:
     """Decode an unfolded or folded header value into clean text."""
     if not value:
         return ""
@@ -84,7 +86,7 @@ def decode_header_value(value: str | None, warnings: list[str] | None = None) ->
         pieces.append((None, raw_bytes(value[pos:])))
     parts = []
     for charset, data in pieces:
-        decoded = decode_text(data, charset, warn_undeclared_utf8=False)
+        decoded = decode_text(data, charset, fallbacks=charsets, warn_undeclared_utf8=False)
         if decoded.warning and warnings is not None:
             note = f"header: {decoded.warning}"
             if note not in warnings:
@@ -97,7 +99,8 @@ def _clean_controls(text: str) -> str:
     return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in text)
 
 
-def parse_addresses(value: str | None, warnings: list[str] | None = None) -> list[Address]:
+def parse_addresses(value: str | None, warnings: list[str] | None = None, *,
+                    charsets: Sequence[str] = DEFAULT_FALLBACKS) -> list[Address]:
     """Address list with decoded display names; falls back to a bare-address scan."""
     if not value:
         return []
@@ -108,16 +111,43 @@ def parse_addresses(value: str | None, warnings: list[str] | None = None) -> lis
         pairs = []
     result: list[Address] = []
     for name, address in pairs:
-        address = decode_header_value(address, warnings).strip().strip("<>")
-        name = decode_header_value(name, warnings).strip().strip('"').strip()
+        address = decode_header_value(address, warnings, charsets=charsets).strip().strip("<>")
+        name = decode_header_value(name, warnings, charsets=charsets).strip().strip('"').strip()
         if _VALID_ADDRESS.match(address):
             result.append((name, address))
         elif "@" in address:
             result.extend(_salvage(address))
     if not result:
-        decoded = decode_header_value(flat, warnings)
+        decoded = decode_header_value(flat, warnings, charsets=charsets)
         result = [("", found) for found in _BARE_ADDRESS.findall(decoded)]
     return result
+
+
+_DELIMITERS = " \t<>\"'(),;:[]"
+
+
+def address_as_written(value: str | None, address: str, *, alone: bool = True) -> bool:
+    """Whether `address` is literally what the header gives (brackets or a name merely missing), not a repair
+    that may name someone else: `john doe <john doe@x>` read as doe@x, a space dropped, the address taken
+    from the display name of an empty `<>`, or one of several addresses where one was expected (`alone`)."""
+    if not value or not address:
+        return True
+    if not alone:
+        return False
+    flat = unfold(value).strip()
+    lowered, wanted = flat.lower(), address.lower()
+    bracketed = [inner.strip().lower() for inner in re.findall(r"<([^<>]*)>", flat)]
+    if "" in bracketed or (any("@" in inner for inner in bracketed) and wanted not in bracketed):
+        return False
+    start = lowered.find(wanted)
+    while start >= 0:
+        end = start + len(wanted)
+        before = lowered[start - 1] if start else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if before in _DELIMITERS and after in _DELIMITERS:
+            return True
+        start = lowered.find(wanted, start + 1)
+    return False
 
 
 def _salvage(text: str) -> list[Address]:

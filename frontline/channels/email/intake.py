@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from frontline.channels.email import conversation
+from frontline.channels.email.charsets import fallback_codecs
 from frontline.channels.email.context import IntakeContext
 from frontline.channels.email.models import RawStatus
 from frontline.channels.email.parse import parse_email
@@ -143,8 +144,27 @@ def _claim(sql: Raw, raw_id: int, *, content: bool) -> tuple[int, bytes | None] 
     return int(row[0]), zlib.decompress(bytes(row[1])) if content else None
 
 
-def _parse(settings: Settings, raw: bytes) -> ParsedEmail:
-    return parse_email(raw, max_attachment_bytes=settings.max_attachment_bytes)
+def _parse(settings: Settings, raw: bytes, charsets: tuple[str, ...]) -> ParsedEmail:
+    return parse_email(raw, max_attachment_bytes=settings.max_attachment_bytes, charsets=charsets)
+
+
+def _mailbox_charsets(sql: Raw, mailbox_id: int) -> tuple[str, ...]:
+    """The charsets a mailbox tries for undeclared 8-bit mail (its setting, as codec names)."""
+    return fallback_codecs(sql.value("SELECT fallback_charsets FROM mailbox WHERE id = :m", {"m": mailbox_id}))
+
+
+def _charsets_of(database: Database, raw_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Each stored message's mailbox charsets, read before parsing (which happens outside the write transaction)."""
+    if not raw_ids:
+        return {}
+    try:
+        with database.session(write=False) as db:
+            rows = Raw(db).rows("SELECT r.id, m.fallback_charsets FROM raw_email r JOIN mailbox m"
+                                f" ON m.id = r.mailbox_id WHERE r.id IN ({', '.join(str(int(i)) for i in raw_ids)})")
+    except DATABASE_ERRORS:  # the batch will fail too; one by one, each message is parsed again with its charsets
+        return {}
+    by_labels: dict[str, tuple[str, ...]] = {}
+    return {int(raw_id): by_labels.setdefault(str(labels), fallback_codecs(labels)) for raw_id, labels in rows}
 
 
 @contextmanager
@@ -193,7 +213,8 @@ def process_raw(database: Database, settings: Settings, raw_id: int, *, duplicat
             return _result(ctx.sql, raw_id, duplicate)
         mailbox_id, raw = claimed
         assert raw is not None
-        return _deliver(db, ctx, settings, mailbox_id, raw_id, raw, _parse(settings, raw), duplicate)
+        parsed = _parse(settings, raw, _mailbox_charsets(ctx.sql, mailbox_id))
+        return _deliver(db, ctx, settings, mailbox_id, raw_id, raw, parsed, duplicate)
 
 
 def _process_retrying(database: Database, settings: Settings, raw_id: int, duplicate: bool) -> IntakeResult:
@@ -218,7 +239,8 @@ def process_batch(database: Database, settings: Settings, stored: Sequence[tuple
     database error rolls the batch back and the messages are processed one by one instead; a message
     that still cannot be processed is reported with status 'received' (stored, finished later).
     """
-    parsed = [_parse(settings, raw) for _, raw in stored]
+    charsets = _charsets_of(database, [raw_id for raw_id, _ in stored])
+    parsed = [_parse(settings, raw, charsets.get(raw_id, fallback_codecs(None))) for raw_id, raw in stored]
     try:
         with database.session() as db:
             ctx = IntakeContext(db)

@@ -14,7 +14,7 @@ from email.message import Message
 from email.policy import compat32
 from io import BytesIO
 
-from frontline.channels.email.charsets import decode_text
+from frontline.channels.email.charsets import DEFAULT_FALLBACKS, decode_text
 from frontline.channels.email.filenames import raw_filename, sanitize_filename
 from frontline.channels.email.headers import decode_header_value
 from frontline.channels.email.html import html_to_text
@@ -39,6 +39,7 @@ class BodySlot:
 class WalkState:
     max_attachment_bytes: int
     max_total_bytes: int
+    charsets: tuple[str, ...] = DEFAULT_FALLBACKS
     slots: list[BodySlot] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     embedded: list[Message] = field(default_factory=list)
@@ -118,7 +119,7 @@ def _leaf(part: Message, state: WalkState) -> None:
         state.warn("multipart part without usable boundary; treated as plain text")
         content_type = "text/plain"
     name_warnings: list[str] = []
-    filename = raw_filename(part, name_warnings)
+    filename = raw_filename(part, name_warnings, state.charsets)
     for note in name_warnings:
         state.warn(note)
     data = _decoded_payload(part, state)
@@ -129,7 +130,7 @@ def _leaf(part: Message, state: WalkState) -> None:
 
 
 def _add_body(part: Message, content_type: str, data: bytes, state: WalkState) -> None:
-    decoded = decode_text(data, part.get_content_charset())
+    decoded = decode_text(data, part.get_content_charset(), fallbacks=state.charsets)
     if decoded.warning:
         state.warn(f"body: {decoded.warning}")
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
@@ -146,20 +147,43 @@ def _param(part: Message, name: str) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
+def _quote_depth(line: str) -> tuple[int, str]:
+    """(quote depth, the line without its quote marks and its space-stuffing), RFC 3676 section 4.5."""
+    depth = len(line) - len(line.lstrip(">"))
+    content = line[depth:]
+    return depth, content[1:] if content.startswith(" ") else content
+
+
+def _quoted(depth: int, content: str) -> str:
+    return (">" * depth + (" " + content if content else "")) if depth else content
+
+
 def unflow(text: str, *, delsp: bool) -> str:
-    """RFC 3676 format=flowed: join soft-broken lines (those ending in a space)."""
+    """RFC 3676 format=flowed: join soft-broken lines (those ending in a space) of the same quote depth.
+
+    A flowed line followed by a line of another quote depth ends its paragraph (a new line is never glued onto
+    a quoted one, nor a quoted line onto new text), and the signature separator "-- " is never joined. With
+    DelSp=yes the space that marked the soft break is removed."""
     out: list[str] = []
-    buffer = ""
+    depth, buffer, open_paragraph = 0, "", False
     for line in text.split("\n"):
-        if line.startswith(" "):
-            line = line[1:]  # space-stuffing
-        if line.endswith(" ") and line != "-- ":
-            buffer += line[:-1] if delsp else line
+        line_depth, content = _quote_depth(line)
+        signature = content == "-- "
+        if open_paragraph and (line_depth != depth or signature):
+            out.append(_quoted(depth, buffer.removesuffix(" ")))  # no next line to join: the space was a break
+            open_paragraph = False
+        if not open_paragraph:
+            depth, buffer = line_depth, ""
+        buffer += content
+        if content.endswith(" ") and not signature:
+            if delsp:
+                buffer = buffer[:-1]
+            open_paragraph = True
             continue
-        out.append(buffer + line)
-        buffer = ""
-    if buffer:
-        out.append(buffer)
+        out.append(_quoted(depth, buffer))
+        open_paragraph = False
+    if open_paragraph:
+        out.append(_quoted(depth, buffer.removesuffix(" ")))
     return "\n".join(out)
 
 
@@ -222,10 +246,10 @@ def _attach_message(part: Message, state: WalkState) -> None:
     inner = payload[0] if isinstance(payload, list) and payload else None
     data = _message_part_bytes(part, state)
     name_warnings: list[str] = []
-    filename = raw_filename(part, name_warnings)
+    filename = raw_filename(part, name_warnings, state.charsets)
     is_message = content_type in _MESSAGE_TYPES
     if is_message and filename is None and isinstance(inner, Message) and inner.get("subject"):
-        subject = decode_header_value(str(inner.get("subject")))
+        subject = decode_header_value(str(inner.get("subject")), charsets=state.charsets)
         filename = f"{subject[:100]}.eml" if subject else None
     attachment = Attachment(filename=sanitize_filename(filename, content_type), content_type=content_type,
                             size=len(data), content_id=_content_id(part))

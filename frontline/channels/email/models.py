@@ -15,6 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
 
+DEFAULT_CHARSETS = "windows-1252, windows-1251, koi8-r"
+"""Tried in order for undeclared 8-bit text that is not UTF-8 (charsets.DEFAULT_LABELS)."""
+
 
 class Security(StrEnum):
     ssl = "ssl"
@@ -67,6 +70,8 @@ class Mailbox(Base):
     auto_ack_subject_ru: Mapped[str] = mapped_column(Text, default="")
     auto_ack_body_ru: Mapped[str] = mapped_column(Text, default="")
     closed_reply: Mapped[str] = mapped_column(String(12), default=ClosedReply.follow_up)
+    fallback_charsets: Mapped[str] = mapped_column(String(300), default=DEFAULT_CHARSETS)
+    verp_address: Mapped[str | None] = mapped_column(String(320))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -18,10 +18,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontline.channels.email import compose_reply
+from frontline.channels.email.bounces import verp_recipient
 from frontline.channels.email.context import IntakeContext, MailboxConfig, context_of
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.smtp import PermanentFailure, TemporaryFailure, send
 from frontline.channels.email.thread_match import base_address, new_message_id
+from frontline.channels.email.threading_keys import verp_token
 from frontline.kit.db import Database, utcnow
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
@@ -70,13 +72,17 @@ def _recent_acks(sql: Raw, settings: Settings, address: str) -> int:
 
 def maybe_auto_ack(db: Session, settings: Settings, mailbox: MailboxConfig, ticket_id: int, parsed: ParsedEmail,
                    contact_id: int | None, *, context: IntakeContext | None = None) -> bool:
-    """Queue the acknowledgement of a new ticket unless the mail is automatic or the sender had enough."""
+    """Queue the acknowledgement of a new ticket unless the mail is automatic (auto-reply, bounce, list), its
+    answer address was salvaged from a malformed header (an agent confirms it first), or the sender had enough."""
     if not mailbox.auto_ack or parsed.auto.is_auto or parsed.auto.is_noreply_sender:
         return False
-    to = (parsed.reply_to[0][1] if parsed.reply_to else parsed.from_address).strip().lower()
+    to = parsed.reply_address.strip().lower()
     ctx = context_of(db, context)
     sql = ctx.sql
     if "@" not in to or base_address(to) in ctx.own_addresses():
+        return False
+    if parsed.reply_address_unconfirmed:
+        ctx.event(ticket_id, "auto_ack_skipped", {"to": to, "reason": "sender address unconfirmed"})
         return False
     if _recent_acks(sql, settings, to) >= settings.email_auto_reply_limit:
         ctx.event(ticket_id, "auto_ack_skipped", {"to": to, "reason": "rate limit"})
@@ -102,7 +108,23 @@ def maybe_auto_ack(db: Session, settings: Settings, mailbox: MailboxConfig, tick
     return True
 
 
+def _by_verp(sql: Raw, parsed: ParsedEmail) -> tuple[int, int, int | None] | None:
+    """The exact mail a bounce is about, from the VERP return path it was delivered to."""
+    recipient = verp_recipient(parsed)
+    token = verp_token(recipient) if recipient else None
+    if token is None:
+        return None
+    row = sql.one("SELECT id, ticket_id, message_id FROM email_outbound WHERE ticket_id = :t"
+                  " AND header_message_id LIKE :h", {"t": token[0], "h": f"<{token[1]}@%"})
+    return (int(row[0]), int(row[1]), row[2]) if row is not None else None
+
+
 def _outbound_for(sql: Raw, parsed: ParsedEmail) -> tuple[int, int, int | None] | None:
+    """Our mail a bounce is about: by VERP return path, else by the returned Message-ID (or the bounce's own
+    In-Reply-To / References)."""
+    found = _by_verp(sql, parsed)
+    if found is not None:
+        return found
     candidates = [parsed.bounce.original_message_id, *parsed.in_reply_to, *parsed.references]
     for header_id in filter(None, candidates):
         header_id = f"<{header_id.strip().strip('<>')}>"

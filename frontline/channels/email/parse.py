@@ -7,6 +7,7 @@ much as it safely can and explain in `warnings` what it had to guess or skip.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
@@ -14,19 +15,21 @@ from email.policy import compat32
 from typing import Any
 
 from frontline.channels.email.bounces import detect_bounce
-from frontline.channels.email.charsets import decode_text
+from frontline.channels.email.charsets import DEFAULT_FALLBACKS, decode_text
+from frontline.channels.email.header_repair import repair_headers
 from frontline.channels.email.headers import (
+    address_as_written,
     decode_header_value,
     parse_addresses,
     parse_date,
     parse_message_ids,
     unfold,
 )
-from frontline.channels.email.html import sanitize_html
+from frontline.channels.email.html_quotes import sanitize_folded
 from frontline.channels.email.loops import HEADERS_OF_INTEREST, classify_auto
 from frontline.channels.email.mime_walk import WalkState, body_html, body_text, walk
 from frontline.channels.email.parsed import ParsedEmail
-from frontline.channels.email.quotes import visible_text
+from frontline.channels.email.quotes import find_folds, new_text
 
 MIB = 1024 * 1024
 _FIRST_TEXT_PART = re.compile(
@@ -35,12 +38,13 @@ _FIRST_TEXT_PART = re.compile(
 )
 
 
-def parse_email(raw: bytes, *, max_attachment_bytes: int = 25 * MIB,
-                max_total_bytes: int = 50 * MIB) -> ParsedEmail:
-    """Parse one raw message; failures become warnings on a partial result."""
+def parse_email(raw: bytes, *, max_attachment_bytes: int = 25 * MIB, max_total_bytes: int = 50 * MIB,
+                charsets: Sequence[str] = DEFAULT_FALLBACKS) -> ParsedEmail:
+    """Parse one raw message; failures become warnings on a partial result. `charsets` are tried in order for
+    undeclared 8-bit text that is not UTF-8 (the mailbox's setting; codec names as `normalize_charset` gives)."""
     result = ParsedEmail()
     try:
-        _parse_into(result, raw, max_attachment_bytes, max_total_bytes)
+        _parse_into(result, raw, max_attachment_bytes, max_total_bytes, tuple(charsets))
     except Exception as error:  # the contract is to never raise; say what went wrong
         result.has_parse_errors = True
         result.warn(f"parser failure ({type(error).__name__}); result is incomplete")
@@ -65,23 +69,28 @@ def strip_nul(value: Any) -> Any:
     return value
 
 
-def _parse_into(result: ParsedEmail, raw: bytes, max_attachment: int, max_total: int) -> None:
+def _parse_into(result: ParsedEmail, raw: bytes, max_attachment: int, max_total: int,
+                charsets: tuple[str, ...]) -> None:
     if not isinstance(raw, (bytes, bytearray)):
         raw = str(raw).encode("utf-8", "surrogateescape")
+    raw, repairs = repair_headers(bytes(raw))
+    for note in repairs:
+        result.warn(note)
     try:
-        message = BytesParser(policy=compat32).parsebytes(bytes(raw))
+        message = BytesParser(policy=compat32).parsebytes(raw)
     except RecursionError:
-        _degraded_parse(result, bytes(raw))
+        _degraded_parse(result, raw, charsets)
         return
-    _fill_headers(result, message)
-    state = WalkState(max_attachment_bytes=max_attachment, max_total_bytes=max_total)
+    _fill_headers(result, message, charsets)
+    state = WalkState(max_attachment_bytes=max_attachment, max_total_bytes=max_total, charsets=charsets)
     walk(message, state)
     result.attachments = state.attachments
     result.text = body_text(state.slots)
     if not result.text.strip() and state.embedded:
         result.text = _embedded_text(state)
     html = body_html(state.slots)
-    result.html = sanitize_html(html) if html is not None else None
+    if html is not None:
+        result.html, result.html_folds = sanitize_folded(html)
     for warning in state.warnings:
         result.warn(warning)
     result.has_parse_errors = result.has_parse_errors or state.has_errors
@@ -104,15 +113,21 @@ def _first_headers(message: Message) -> dict[str, str]:
     return first
 
 
-def _fill_headers(result: ParsedEmail, message: Message) -> None:
+def _fill_headers(result: ParsedEmail, message: Message, charsets: tuple[str, ...]) -> None:
     headers = _first_headers(message)
     notes: list[str] = []
-    result.subject = decode_header_value(headers.get("subject"), notes)
-    senders = parse_addresses(headers.get("from"), notes) or parse_addresses(headers.get("sender"), notes)
+    result.subject = decode_header_value(headers.get("subject"), notes, charsets=charsets)
+    source = "from"
+    senders = parse_addresses(headers.get("from"), notes, charsets=charsets)
+    if not senders:
+        source, senders = "sender", parse_addresses(headers.get("sender"), notes, charsets=charsets)
     result.from_ = senders[0] if senders else ("", "")
-    result.reply_to = parse_addresses(headers.get("reply-to"), notes)
-    result.to = parse_addresses(headers.get("to"), notes)
-    result.cc = parse_addresses(headers.get("cc"), notes)
+    result.reply_to = parse_addresses(headers.get("reply-to"), notes, charsets=charsets)
+    result.to = parse_addresses(headers.get("to"), notes, charsets=charsets)
+    result.cc = parse_addresses(headers.get("cc"), notes, charsets=charsets)
+    _note_salvage(result, source.title(), headers.get(source), result.from_[1], alone=len(senders) == 1)
+    if result.reply_to:
+        _note_salvage(result, "Reply-To", headers.get("reply-to"), result.reply_to[0][1])
     result.date = parse_date(headers.get("date"))
     if headers.get("date") and result.date is None:
         notes.append("Date header could not be parsed")
@@ -128,8 +143,20 @@ def _fill_headers(result: ParsedEmail, message: Message) -> None:
         result.warn(note)
 
 
+def _note_salvage(result: ParsedEmail, name: str, value: str | None, address: str, *, alone: bool = True) -> None:
+    """A malformed address header read as an address that may be someone else's: kept, flagged, explained."""
+    if not address or address_as_written(value, address, alone=alone):
+        return
+    written = unfold(value or "").strip()[:200]
+    result.salvaged[address] = written
+    result.has_parse_errors = True
+    held = "; acknowledgements and replies wait until an agent confirms it" if address == result.reply_address else ""
+    result.warn(f"{name} header '{written}' is malformed; the address was read as {address}{held}")
+
+
 def _finish(result: ParsedEmail) -> None:
-    result.visible_text = visible_text(result.text) if result.text else ""
+    result.folds = find_folds(result.text) if result.text else result.folds
+    result.visible_text = new_text(result.text, result.folds) if result.text else ""
     result.bounce = detect_bounce(result)
     result.auto = classify_auto(result)
     if result.bounce.is_bounce and not result.auto.is_auto:
@@ -137,13 +164,13 @@ def _finish(result: ParsedEmail) -> None:
         result.auto.reasons.append("message is a delivery failure report")
 
 
-def _degraded_parse(result: ParsedEmail, raw: bytes) -> None:
+def _degraded_parse(result: ParsedEmail, raw: bytes, charsets: tuple[str, ...]) -> None:
     """MIME too deeply nested for the structural parser: headers plus first text part."""
     result.has_parse_errors = True
     result.warn("MIME structure nested too deeply to parse; extracted headers and first text part only")
-    _fill_headers(result, BytesHeaderParser(policy=compat32).parsebytes(raw))
+    _fill_headers(result, BytesHeaderParser(policy=compat32).parsebytes(raw), charsets)
     match = _FIRST_TEXT_PART.search(raw)
     if match:
-        decoded = decode_text(match.group(1)[: 1 * MIB], None)
+        decoded = decode_text(match.group(1)[: 1 * MIB], None, fallbacks=charsets)
         result.text = decoded.text.replace("\r\n", "\n").strip()
     _finish(result)

@@ -9,6 +9,26 @@ Address = tuple[str, str]
 """(display name, address); either may be empty, never None."""
 
 
+@dataclass(frozen=True)
+class Folds:
+    """Where quoted history and the signature start in a text (character offsets), None when absent.
+
+    Markers, not cuts: the full text is stored and shown; the display folds from `start` on, and only the
+    text before it counts as what a reply says that is new."""
+
+    quote: int | None = None
+    signature: int | None = None
+
+    @property
+    def start(self) -> int | None:
+        found = [offset for offset in (self.signature, self.quote) if offset is not None]
+        return min(found) if found else None
+
+    def as_meta(self) -> dict[str, int]:
+        return {name: offset for name, offset in (("quote", self.quote), ("signature", self.signature))
+                if offset is not None}
+
+
 @dataclass
 class Attachment:
     """One non-body part; `content` is empty when `too_large` is set (size is kept)."""
@@ -75,12 +95,16 @@ class ParsedEmail:
     text: str = ""
     html: str | None = None
     visible_text: str = ""
+    folds: Folds = field(default_factory=Folds)
+    html_folds: Folds = field(default_factory=Folds)
     attachments: list[Attachment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     auto: AutoInfo = field(default_factory=AutoInfo)
     bounce: BounceInfo = field(default_factory=BounceInfo)
     has_parse_errors: bool = False
+    salvaged: dict[str, str] = field(default_factory=dict)
+    """Addresses read from a malformed header that may name someone else: address -> the header as written."""
 
     @property
     def is_bounce(self) -> bool:
@@ -89,6 +113,16 @@ class ParsedEmail:
     @property
     def from_address(self) -> str:
         return self.from_[1]
+
+    @property
+    def reply_address(self) -> str:
+        """Where an answer goes: the first Reply-To, else the sender."""
+        return self.reply_to[0][1] if self.reply_to else self.from_[1]
+
+    @property
+    def reply_address_unconfirmed(self) -> bool:
+        """The answer address was salvaged from a malformed header: nothing goes there until an agent confirms."""
+        return bool(self.reply_address) and self.reply_address in self.salvaged
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

@@ -1,14 +1,19 @@
-"""Separate what the customer just wrote from quoted history and signatures.
+"""Find where quoted history and signatures start in what the customer wrote.
 
-Conservative by design: we cut only at well-known reply headers, trailing ">" blocks,
-the "-- " signature delimiter and mobile signatures, and if cutting would leave
-nothing we keep the whole text. The full text is always kept elsewhere.
+Conservative by design: markers only at well-known reply headers, trailing ">" blocks,
+the "-- " signature delimiter and mobile signatures, and none when folding would
+leave nothing. Nothing is cut away: the full text is stored and shown, the display
+folds from the markers on (`Folds`), and the text before them is what a reply says
+that is new. Forwarded messages ("Forwarded message", "Пересылаемое сообщение") are
+content, not history: they are never folded.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from frontline.channels.email.parsed import Folds
 
 _EMAIL = r"[^\s<>@]+@[^\s<>@]+"
 # Reply headers that may be wrapped over up to three lines by the sending client.
@@ -26,7 +31,7 @@ _REPLY_HEADERS = [
 # How a wrapped reply header begins; a line that does not is the reply's own last line.
 _HEADER_START = re.compile(r"^\s*(On|Am|Le|В|Во)\s|^\s*(\w{2,4}\.?,\s*)?\d", re.IGNORECASE)
 _ORIGINAL_MESSAGE = re.compile(
-    r"^\s*-{2,}\s*(Original Message|Исходное сообщение|Пересылаемое сообщение|Ursprüngliche Nachricht"
+    r"^\s*-{2,}\s*(Original Message|Исходное сообщение|Ursprüngliche Nachricht"
     r"|Message d'origine)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
@@ -48,7 +53,7 @@ _MOBILE_SIGNATURE = re.compile(
 
 @dataclass(frozen=True)
 class ReplySplit:
-    """The new text, plus what was cut off (empty strings when nothing was)."""
+    """The new text, plus the quoted history and signature (empty strings when there are none)."""
 
     visible: str
     quoted: str
@@ -100,6 +105,20 @@ def _trailing_quote_start(lines: list[str]) -> int | None:
     return start
 
 
+def _answered_below(lines: list[str], header: int) -> bool:
+    """A reply header followed by ">" lines and then the sender's own text (bottom-posting, or answers between
+    the quotes): the quote is context, not history to fold. History without ">" (Outlook's From/Sent block)
+    never counts."""
+    seen_quote = False
+    for line in lines[header + 1:]:
+        stripped = line.strip()
+        if stripped.startswith(">"):
+            seen_quote = True
+        elif stripped:
+            return seen_quote and not (_SIGNATURE_DELIMITER.match(line) or _MOBILE_SIGNATURE.match(line))
+    return False
+
+
 def _signature_start(lines: list[str]) -> int | None:
     for index, line in enumerate(lines):
         if _SIGNATURE_DELIMITER.match(line) and any(x.strip() for x in lines[:index]):
@@ -111,28 +130,46 @@ def _signature_start(lines: list[str]) -> int | None:
     return None
 
 
+def find_folds(text: str) -> Folds:
+    """Offsets of quoted history and signature in `text` (lines split at "\\n"); none when folding them would
+    leave nothing, since then the whole text is what the sender wrote."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    end = len(lines)
+    cut = _quote_header_start(lines)
+    if cut is not None and _answered_below(lines, cut):
+        cut = None  # bottom-posting: what follows the quote is new, nothing of it may be folded away
+    elif cut is not None:
+        end = cut
+    trailing = _trailing_quote_start(lines[:end])
+    if trailing is not None:
+        end = trailing
+        header = _quote_header_start(lines[:end])  # a reply header right above a trailing ">" block
+        if header is not None:
+            end = header
+    sig = _signature_start(lines[:end])
+    new_end = sig if sig is not None else end
+    if not "\n".join(lines[:new_end]).strip():
+        return Folds()
+    return Folds(quote=starts[end] if end < len(lines) else None, signature=starts[sig] if sig is not None else None)
+
+
 def split_reply(text: str) -> ReplySplit:
     """Split a plain-text message into new text, quoted history and signature."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    quoted: list[str] = []
-    cut = _quote_header_start(lines)
-    if cut is not None:
-        lines, quoted = lines[:cut], lines[cut:]
-    trailing = _trailing_quote_start(lines)
-    if trailing is not None:
-        lines, quoted = lines[:trailing], lines[trailing:] + quoted
-    # A reply header right above a trailing quote block ("On ... wrote:" then ">").
-    header = _quote_header_start(lines)
-    if header is not None:
-        lines, quoted = lines[:header], lines[header:] + quoted
-    signature: list[str] = []
-    sig = _signature_start(lines)
-    if sig is not None:
-        lines, signature = lines[:sig], lines[sig:]
-    visible = "\n".join(lines).strip()
-    if not visible:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    folds = find_folds(text)
+    if folds.start is None:
         return ReplySplit(text.strip(), "", "")
-    return ReplySplit(visible, "\n".join(quoted).strip(), "\n".join(signature).strip())
+    quoted = text[folds.quote:].strip() if folds.quote is not None else ""
+    signature = text[folds.signature:folds.quote].strip() if folds.signature is not None else ""
+    return ReplySplit(text[:folds.start].strip(), quoted, signature)
+
+
+def new_text(text: str, folds: Folds) -> str:
+    """What a message says that is new: the text before its quoted history and signature."""
+    return text[:folds.start].strip() if folds.start is not None else text.strip()
 
 
 def visible_text(text: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import EmailStr, Field, SecretStr
+from pydantic import EmailStr, Field, SecretStr, field_validator
 
 from frontline.accounts.models import Line
+from frontline.channels.email.charsets import normalize_charset
 from frontline.channels.email.models import ClosedReply, Security
 from frontline.kit.schemas import Id, Input, Output
 from frontline.tickets.schemas import PriorityName
@@ -43,7 +44,30 @@ class MailboxFields(Input):
     closed_reply: ClosedReply | None = Field(
         default=None, description="A reply to a closed ticket: 'follow_up' opens a linked ticket, 'reopen' reopens.",
     )
+    fallback_charsets: list[str] | None = Field(
+        default=None, max_length=10,
+        description="Charsets tried in order for undeclared 8-bit mail that is not UTF-8, e.g. "
+                    "['windows-1251', 'koi8-r'] for a Russian desk, ['windows-1250', 'iso-8859-2'] for a Czech one.",
+    )
+    verp_address: EmailStr | None = Field(
+        default=None, description="VERP: mail goes out with the envelope sender <local>+<token>@<domain> of this "
+                                  "address (e.g. bounce@desk.example), so a bounce finds the exact message. Empty: "
+                                  "the mailbox's address. The server must deliver <local>+*@ to this mailbox.",
+    )
     is_active: bool | None = None
+
+    @field_validator("fallback_charsets")
+    @classmethod
+    def _known_charsets(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [label.strip().lower() for label in value if label.strip()]
+        unknown = [label for label in cleaned if normalize_charset(label) is None or "," in label]
+        if unknown:
+            raise ValueError(f"unknown charset '{unknown[0]}'")
+        if not cleaned:
+            raise ValueError("name at least one charset")
+        return list(dict.fromkeys(cleaned))
 
 
 class MailboxCreate(MailboxFields):
@@ -82,6 +106,8 @@ class MailboxOut(Output):
     auto_ack_subject_ru: str
     auto_ack_body_ru: str
     closed_reply: str
+    fallback_charsets: list[str]
+    verp_address: str | None
     is_active: bool
     created_at: datetime
 
@@ -98,6 +124,11 @@ class IntakeOut(Output):
     ticket_number: str | None
     message_id: int | None
     warnings: list[str]
+
+
+class SenderConfirmedOut(Output):
+    ticket_id: int
+    address: str
 
 
 class RawEmailOut(Output):

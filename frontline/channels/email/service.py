@@ -42,6 +42,8 @@ def _values(data: MailboxFields) -> dict[str, Any]:
         value = getattr(data, field)
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
+        elif field == "fallback_charsets" and value is not None:
+            value = ", ".join(value)
         elif hasattr(value, "value"):
             value = value.value
         values[field] = value
@@ -75,7 +77,7 @@ def create_mailbox(db: Session, data: MailboxCreate) -> Mailbox:
 def update_mailbox(db: Session, mailbox: Mailbox, data: MailboxUpdate) -> Mailbox:
     values = _values(data)
     nullable = {"team_id", "default_line", "imap_host", "imap_port", "imap_user", "imap_password", "imap_move_to",
-                "smtp_host", "smtp_port", "smtp_user", "smtp_password"}
+                "smtp_host", "smtp_port", "smtp_user", "smtp_password", "verp_address"}
     bad = sorted(k for k, v in values.items() if v is None and k not in nullable)
     if bad:
         raise InvalidInput(f"'{bad[0]}' cannot be null.")
@@ -105,7 +107,9 @@ def list_mailboxes(db: Session, *, active_only: bool = False) -> Sequence[Mailbo
 
 def mailbox_out(mailbox: Mailbox) -> MailboxOut:
     fields = {name: getattr(mailbox, name) for name in MailboxOut.model_fields
-              if name not in ("imap_password_set", "smtp_password_set")}
+              if name not in ("imap_password_set", "smtp_password_set", "fallback_charsets")}
+    fields["fallback_charsets"] = [label.strip() for label in (mailbox.fallback_charsets or "").split(",")
+                                   if label.strip()]
     return MailboxOut(**fields, imap_password_set=bool(mailbox.imap_password),
                       smtp_password_set=bool(mailbox.smtp_password))
 

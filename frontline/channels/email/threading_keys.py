@@ -76,6 +76,27 @@ def extract_reply_token(address: str, *, prefix: str = "t.", pattern: str | None
     return None
 
 
+_VERP_TOKEN = re.compile(r"^fl\.(\d{1,12})\.([0-9a-f]{16})$")
+
+
+def verp_address(base: str, message_id: str) -> str:
+    """The VERP return path of one outgoing mail: bounce@desk.example and <fl.42.9f3c...@host> give
+    bounce+fl.42.9f3c...@desk.example (the local part of our Message-ID is the token)."""
+    local, _, domain = base.strip().partition("@")
+    token = message_id.strip().strip("<>").partition("@")[0]
+    return f"{local.split('+', 1)[0]}+{token}@{domain}"
+
+
+def verp_token(address: str) -> tuple[int, str] | None:
+    """(ticket id, Message-ID local part) from a VERP return path of ours, or None."""
+    local = address.strip().strip("<>").rpartition("@")[0].lower()
+    for tag in local.split("+")[1:]:
+        match = _VERP_TOKEN.match(tag)
+        if match:
+            return int(match.group(1)), tag
+    return None
+
+
 def extract_thread_keys(message: ParsedEmail, config: ThreadKeyConfig | None = None) -> ThreadKeys:
     """All thread keys found in a parsed message."""
     config = config or ThreadKeyConfig()

@@ -27,8 +27,9 @@ from frontline.web.session import Agent, WebAgent, verify_csrf
 router = APIRouter(prefix="/mailboxes", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 TEXT_FIELDS = ("address", "display_name", "imap_host", "imap_user", "imap_folder", "imap_move_to", "smtp_host",
-               "smtp_user", "auto_ack_subject_en", "auto_ack_body_en", "auto_ack_subject_ru", "auto_ack_body_ru")
-BLANK_IS_NONE = {"imap_host", "imap_user", "imap_move_to", "smtp_host", "smtp_user"}
+               "smtp_user", "auto_ack_subject_en", "auto_ack_body_en", "auto_ack_subject_ru", "auto_ack_body_ru",
+               "verp_address")
+BLANK_IS_NONE = {"imap_host", "imap_user", "imap_move_to", "smtp_host", "smtp_user", "verp_address"}
 CHOICES = ("imap_security", "smtp_security", "default_priority", "closed_reply")
 CHECKBOXES = ("reply_token", "auto_ack", "is_active")
 PROBLEMS = {
@@ -44,7 +45,8 @@ PROBLEMS = {
 }
 FIELD_NAMES = {
     "name": N_("Name"), "address": N_("Address"), "imap_port": N_("IMAP port"), "smtp_port": N_("SMTP port"),
-    "imap_folder": N_("Folder"), "team_id": N_("Team"),
+    "imap_folder": N_("Folder"), "team_id": N_("Team"), "fallback_charsets": N_("Charsets of undeclared mail"),
+    "verp_address": N_("Return path for bounces (VERP)"),
 }
 
 
@@ -85,6 +87,9 @@ def _form_values(form: FormData, *, creating: bool) -> dict[str, Any]:
             values[f"{kind}_password"] = password
     if values.get("imap_folder") == "":
         values["imap_folder"] = "INBOX"
+    charsets = str(form.get("fallback_charsets") or "")
+    if charsets.strip():  # blank keeps the stored list (or the defaults for a new mailbox)
+        values["fallback_charsets"] = [label.strip() for label in charsets.split(",") if label.strip()]
     return values
 
 

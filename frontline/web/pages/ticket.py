@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.deps import DB
 from frontline.accounts.models import Line
+from frontline.channels.email.senders import unconfirmed_address
 from frontline.contacts.models import Contact, ContactIdentity
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
@@ -158,6 +159,7 @@ def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
         "teams": {t.id: t.name for t in teams}, "agents": agents, "next_line": target_line,
         "escalation_teams": [t for t in teams if target_line is not None and t.line == target_line],
         "sla": sla_panel(db, ticket.id) if ticket.merged_into_id is None else None,  # a merged one's clocks are moot
+        "unconfirmed_sender": unconfirmed_address(raw, ticket.id) if ticket.channel == "email" else None,
         **customer_panel(db, agent, ticket),
         "file_prefix": "/api/v1/attachments/",
         **nav_context(db, agent), "current": "",

@@ -1,5 +1,6 @@
 """What agents do on a ticket page: reply or note (with files and canned responses), change fields,
-escalate, merge. Every action fetches the ticket through access_ticket, like the API."""
+escalate, merge, confirm a sender address read from a malformed From. Every action fetches the ticket
+through access_ticket, like the API."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.principal import Scope
+from frontline.channels.email.senders import confirm_sender
 from frontline.kit.errors import InvalidInput
 from frontline.tickets import labels
 from frontline.tickets.access import access_ticket
@@ -84,6 +86,14 @@ def post_escalate(ref: str, db: DB, agent: Agent, reason: Annotated[str, Form()]
                         team_id=int(team_id) if team_id.isdigit() else None)
     # The escalating agent may no longer see the ticket (another team's now): back to their queue.
     return RedirectResponse("/ui/queues/mine", status_code=303)
+
+
+@router.post("/{ref}/confirm-sender")
+def post_confirm_sender(ref: str, db: DB, agent: Agent) -> Response:
+    agent.principal.require_scope(Scope.write)
+    ticket = access_ticket(db, agent.principal, ref)
+    confirm_sender(db, ticket, agent.principal)
+    return _back(ticket.id)
 
 
 @router.post("/{ref}/merge")
