@@ -11,6 +11,7 @@ The authorization matrix (tests/test_authorization_matrix.py) checks that every 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -149,7 +150,31 @@ def document(schema: dict[str, Any], app: FastAPI) -> dict[str, Any]:
                 responses[str(status)] = _problem_response(status)
             if bearer:
                 operation["security"] = [{BEARER: []}]
+    _link_created_objects(schema["paths"])
     return schema
+
+
+def _link_created_objects(paths: dict[str, Any]) -> None:
+    """OpenAPI links from each `POST /things` that answers 201 to the operations on `/things/{key}...`: the
+    created object's `id` (a mailbox's `name`) fills `{key}`. Clients and the stateful fuzzer follow them."""
+    for collection, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links: dict[str, Any] = {}
+        for path, operations in paths.items():
+            match = re.fullmatch(re.escape(collection) + r"/\{(\w+)\}(/.*)?", path)
+            if match is None:
+                continue
+            key = match.group(1)
+            carried = {f"path.{name}": f"$request.path.{name}" for name in re.findall(r"\{(\w+)\}", collection)}
+            field = "name" if key == "name" else "id"
+            for operation in operations.values():
+                if "operationId" in operation:
+                    links[operation["operationId"]] = {"operationId": operation["operationId"], "parameters": {
+                        **carried, f"path.{key}": f"$response.body#/{field}"}}
+        if links:
+            created["links"] = links
 
 
 def install(app: FastAPI) -> None:
