@@ -7,8 +7,9 @@ Every warning and breach is a ticket event, recorded once; breach actions run on
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from frontline.kit.db import utcnow
@@ -111,35 +112,61 @@ def _breach_actions(db: Session, ticket: Ticket, policy: Policy, metric: str) ->
         history.record(db, ticket.id, "sla_notify", None, data={"to": "supervisors", "reason": reason})
 
 
+SWEEP_BATCH = 500
+
+
+def _left_to_fire(horizon: datetime) -> Any:
+    """Clocks with a warning or breach still to come by `horizon`: a breached clock keeps its due time, so
+    `next_due` alone would bring the same breached tickets back to every sweep."""
+    metric_open = [and_(getattr(TicketSla, f"{m}_due") <= horizon, getattr(TicketSla, f"{m}_breached_at").is_(None))
+                   for m in METRICS]
+    return and_(TicketSla.next_due.is_not(None), TicketSla.next_due <= horizon, or_(*metric_open))
+
+
 def check(db: Session, now: datetime | None = None) -> list[tuple[int, str, str]]:
-    """Record warnings and breaches that are due; each fires once. Returns (ticket, metric, kind)."""
+    """Record warnings and breaches that are due; each fires once. Returns (ticket, metric, kind).
+
+    Walks every clock with something left to fire, in batches, whatever the backlog of breached ones."""
     now = now or utcnow()
-    fired = []
+    fired: list[tuple[int, str, str]] = []
     horizon = now + timedelta(days=1)
-    states = db.scalars(select(TicketSla).where(TicketSla.next_due.is_not(None), TicketSla.next_due <= horizon)
-                        .order_by(TicketSla.next_due).with_for_update(skip_locked=True).limit(500))
-    for state in states:
-        context = _context(db, state)
-        if context is None:
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = select(TicketSla).where(_left_to_fire(horizon))
+        if after is not None:
+            query = query.where(tuple_(TicketSla.next_due, TicketSla.ticket_id) > tuple_(*after))
+        states = db.scalars(query.order_by(TicketSla.next_due, TicketSla.ticket_id)
+                            .with_for_update(skip_locked=True).limit(SWEEP_BATCH)).all()
+        for state in states:
+            _fire(db, state, now, fired)
+        db.flush()
+        if len(states) < SWEEP_BATCH:
+            return fired
+        last = states[-1]
+        assert last.next_due is not None
+        after = (last.next_due, last.ticket_id)
+
+
+def _fire(db: Session, state: TicketSla, now: datetime, fired: list[tuple[int, str, str]]) -> None:
+    context = _context(db, state)
+    if context is None:
+        return
+    policy = context[0]
+    for metric in METRICS:
+        due_at = getattr(state, f"{metric}_due")
+        if due_at is None or getattr(state, f"{metric}_breached_at") is not None:
             continue
-        policy = context[0]
-        for metric in METRICS:
-            due_at = getattr(state, f"{metric}_due")
-            if due_at is None or getattr(state, f"{metric}_breached_at") is not None:
-                continue
-            if due_at < now:
-                setattr(state, f"{metric}_breached_at", now)
-                history.record(db, state.ticket_id, "sla_breach", None, field=metric, new=due_at.isoformat(),
-                               data={"policy": policy.name})
-                ticket = db.get(Ticket, state.ticket_id)
-                if ticket is not None:
-                    _breach_actions(db, ticket, policy, metric)
-                fired.append((state.ticket_id, metric, "breach"))
-            elif due_at - timedelta(minutes=policy.warn_before_minutes) <= now and not getattr(
-                    state, f"{metric}_warned_at"):
-                setattr(state, f"{metric}_warned_at", now)
-                history.record(db, state.ticket_id, "sla_warning", None, field=metric, new=due_at.isoformat(),
-                               data={"policy": policy.name})
-                fired.append((state.ticket_id, metric, "warning"))
-    db.flush()
-    return fired
+        if due_at < now:
+            setattr(state, f"{metric}_breached_at", now)
+            history.record(db, state.ticket_id, "sla_breach", None, field=metric, new=due_at.isoformat(),
+                           data={"policy": policy.name})
+            ticket = db.get(Ticket, state.ticket_id)
+            if ticket is not None:
+                _breach_actions(db, ticket, policy, metric)
+            fired.append((state.ticket_id, metric, "breach"))
+        elif due_at - timedelta(minutes=policy.warn_before_minutes) <= now and not getattr(
+                state, f"{metric}_warned_at"):
+            setattr(state, f"{metric}_warned_at", now)
+            history.record(db, state.ticket_id, "sla_warning", None, field=metric, new=due_at.isoformat(),
+                           data={"policy": policy.name})
+            fired.append((state.ticket_id, metric, "warning"))

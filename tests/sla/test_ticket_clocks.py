@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
 from frontline.sla import service
 from frontline.sla.models import TicketSla
@@ -180,3 +180,31 @@ def test_policy_matching_by_priority_and_tier(client, database, desk):
         "Urgent"]
     assert client.get(f"/api/v1/tickets/{b['id']}/sla", headers=desk.agent1.headers).json()["policy_id"] == policies[
         "Default"]
+
+
+def test_sweep_reaches_new_clocks_behind_thousands_of_breached_ones(client, database, desk):
+    """Breached clocks of open tickets keep their due time; they must not fill every sweep."""
+    _policy(client, desk.admin, {"name": "24/7", "always_open": True}, first_response_minutes=60)
+    start = _utc(2026, 11, 2, 9, 0)
+    old = _ticket_at(client, database, desk.agent1, start - timedelta(days=30))
+    columns = [c.name for c in Ticket.__table__.columns if c.name != "id"]
+    names = ", ".join(columns)
+    with database.session() as db:
+        db.execute(text(f"INSERT INTO ticket ({names}) SELECT {names} FROM ticket WHERE id = :t"),
+                   [{"t": old}] * 2000)
+        db.flush()
+        template = db.get(TicketSla, old)
+        assert template is not None and template.first_response_due is not None
+        service.check(db, now=start)  # the old ticket breaches
+        copies = db.scalars(select(Ticket.id).where(Ticket.id != old)).all()
+        db.execute(insert(TicketSla), [
+            {"ticket_id": t, "policy_id": template.policy_id, "calendar_id": template.calendar_id,
+             "started_at": template.started_at, "pauses": [], "first_response_due": template.first_response_due,
+             "first_response_breached_at": start, "next_due": template.next_due} for t in copies])
+    fresh = _ticket_at(client, database, desk.agent1, start)
+    with database.session() as db:
+        fired = service.check(db, now=start + timedelta(minutes=50))
+        assert (fresh, "first_response", "warning") in fired
+        assert all(kind != "breach" or t == fresh for t, _m, kind in fired)  # nothing breaches twice
+        fired = service.check(db, now=start + timedelta(minutes=61))
+        assert fired == [(fresh, "first_response", "breach")]
