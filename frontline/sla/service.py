@@ -49,11 +49,14 @@ def start(db: Session, ticket: Ticket) -> TicketSla | None:
 
 
 def agent_replied(db: Session, ticket_id: int, at: datetime) -> None:
+    """A public reply meets the first-response target, and answers the customer who was waiting: the
+    running next-response clock stops (a breach already recorded stays recorded)."""
     state = db.get(TicketSla, ticket_id)
     if state is None:
         return
     if state.first_response_met_at is None:
         state.first_response_met_at = at
+    state.next_response_started_at = None
     _refresh(db, state)
 
 

@@ -208,3 +208,29 @@ def test_sweep_reaches_new_clocks_behind_thousands_of_breached_ones(client, data
         assert all(kind != "breach" or t == fresh for t, _m, kind in fired)  # nothing breaches twice
         fired = service.check(db, now=start + timedelta(minutes=61))
         assert fired == [(fresh, "first_response", "breach")]
+
+
+def test_agent_reply_stops_the_next_response_clock(client, database, desk):
+    """Customer writes at 10:20, agent answers at 10:30: nothing breaches at 11:20 (60-minute target)."""
+    _policy(client, desk.admin, {"name": "24/7 n", "always_open": True}, first_response_minutes=30,
+            next_response_minutes=60)
+    start = _utc(2026, 11, 2, 10, 0)
+    tid = _ticket_at(client, database, desk.agent1, start)
+    with database.session() as db:
+        service.agent_replied(db, tid, start + timedelta(minutes=5))
+        service.customer_wrote(db, tid, start + timedelta(minutes=20))
+        assert db.get(TicketSla, tid).next_response_due == start + timedelta(minutes=80)
+        service.agent_replied(db, tid, start + timedelta(minutes=30))
+        assert db.get(TicketSla, tid).next_response_due is None
+        assert service.check(db, now=start + timedelta(minutes=81)) == []
+        service.customer_wrote(db, tid, start + timedelta(minutes=90))  # waiting again: a new clock
+        assert db.get(TicketSla, tid).next_response_due == start + timedelta(minutes=150)
+        assert service.check(db, now=start + timedelta(minutes=151)) == [(tid, "next_response", "breach")]
+    # over HTTP: the agent's public reply stops it, an internal note does not
+    link = client.post(f"/api/v1/tickets/{tid}/customer-link", headers=desk.agent1.headers).json()["token"]
+    client.post(f"/api/v1/portal/{link}/messages", json={"body_text": "Still broken"})
+    client.post(f"/api/v1/tickets/{tid}/messages", json={"kind": "note", "body_text": "x"},
+                headers=desk.agent1.headers)
+    assert client.get(f"/api/v1/tickets/{tid}/sla", headers=desk.agent1.headers).json()["next_response_due"]
+    client.post(f"/api/v1/tickets/{tid}/messages", json={"body_text": "Fixed now"}, headers=desk.agent1.headers)
+    assert client.get(f"/api/v1/tickets/{tid}/sla", headers=desk.agent1.headers).json()["next_response_due"] is None
