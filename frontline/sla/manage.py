@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import holidays as holidays_package
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -177,6 +176,8 @@ class ImportedHolidays:
 def import_holidays(country: str, years: Iterable[int], subdivision: str | None = None,
                     language: str | None = None) -> ImportedHolidays:
     """A country's public holidays for `years` (offline rules of the `holidays` package), named."""
+    import holidays as holidays_package  # heavy: holidays + dateutil, ~10 MiB; only this import needs them
+
     code = country.strip().upper()
     year_list = sorted(set(years))
     try:
