@@ -18,18 +18,21 @@ from frontline.jobs.registry import discover
 from frontline.kit.settings import Settings
 from frontline.routing import listeners as routing_listeners
 from frontline.rules import listeners as rules_listeners
+from frontline.rules.manage import rules_using_calendar
 from frontline.sla import listeners as sla_listeners
+from frontline.sla import manage as sla_manage
 from frontline.tickets import hooks
 from frontline.web import search
 
 
 def install(settings: Settings) -> None:
-    """Register every listener (replacing any registered before, so the result never depends on history) and
-    import every domain's job handlers."""
+    """Register every listener (replacing any registered before, so the result never depends on history), install
+    the rules check of SLA calendars and import every domain's job handlers."""
     hooks.clear()
     routing_listeners.install(settings)
     sla_listeners.install()
     rules_listeners.install(settings)
     routing_listeners.install_after_rules()
     search.register()
+    sla_manage.install_rules_check(rules_using_calendar)  # which rules use a calendar, asked without importing rules
     discover(settings.job_modules)

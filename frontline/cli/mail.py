@@ -8,24 +8,26 @@ temporary such as an unreachable database, 67 (EX_NOUSER) for an unknown mailbox
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from frontline.kit.errors import NotFound
-from frontline.kit.settings import get_settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
 
 mail_app = typer.Typer(help="Email channel: mailboxes, IMAP polling, sending replies.", no_args_is_help=True)
 mailbox_app = typer.Typer(help="Configure mailboxes.", no_args_is_help=True)
 mail_app.add_typer(mailbox_app, name="mailbox")
-console = Console(stderr=True)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(mail_app, name="mail")
-    app.command("mail-gate")(mail_gate)
+def _console() -> Console:
+    from rich.console import Console  # heavy: ~0.1 s to import, which mail-gate (once per message) does without
+
+    return Console(stderr=True)
 
 
 @mailbox_app.command("add")
@@ -72,7 +74,7 @@ def mailbox_add(
             mailbox = create_mailbox(db, data)
             mailbox_id = mailbox.id
     except (ValidationError, FrontlineError) as error:
-        console.print(f"[red]{error}[/red]")
+        _console().print(f"[red]{error}[/red]")
         raise typer.Exit(1) from error
     typer.echo(f"Mailbox {name} <{address}> added (id {mailbox_id}).")
 
@@ -96,6 +98,7 @@ def poll(mailbox: str = typer.Option(None, help="Only this mailbox (default: all
     """Fetch new mail by IMAP once (run it from cron or a job)."""
     from frontline.channels.email.imap import poll_all, poll_mailbox
     from frontline.cli.desk import open_desk
+    from frontline.kit.settings import get_settings
 
     settings = get_settings()
     database = open_desk(settings)
@@ -111,6 +114,7 @@ def send() -> None:
     """Send queued replies and acknowledgements once."""
     from frontline.channels.email.outbound import send_pending
     from frontline.cli.desk import open_desk
+    from frontline.kit.settings import get_settings
 
     settings = get_settings()
     report = send_pending(open_desk(settings), settings)
@@ -121,7 +125,7 @@ def mail_gate(mailbox: str = typer.Option(..., "--mailbox", help="Name of the re
     """Read one message on stdin and store it (for an MTA's pipe transport)."""
     raw = sys.stdin.buffer.read()
     if not raw.strip():
-        console.print("mail-gate: empty message on stdin")
+        typer.echo("mail-gate: empty message on stdin", err=True)
         raise typer.Exit(EX_DATAERR)
     raise typer.Exit(_gate(mailbox, raw))
 
@@ -131,6 +135,7 @@ def _gate(name: str, raw: bytes) -> int:
         from frontline.channels.email.intake import process_raw, store_raw
         from frontline.channels.email.service import get_mailbox
         from frontline.cli.desk import open_desk
+        from frontline.kit.settings import get_settings
 
         settings = get_settings()
         database = open_desk(settings)  # the same listeners as every intake: routed, clocked, indexed
@@ -138,14 +143,14 @@ def _gate(name: str, raw: bytes) -> int:
             mailbox_id = get_mailbox(db, name).id
         stored = store_raw(database, mailbox_id, raw, source="gate")
     except NotFound:
-        console.print(f"mail-gate: no mailbox named '{name}'")
+        typer.echo(f"mail-gate: no mailbox named '{name}'", err=True)
         return EX_NOUSER
     except Exception as error:  # nothing stored: the MTA must keep the message and retry
-        console.print(f"mail-gate: temporary failure ({type(error).__name__}); message not stored")
+        typer.echo(f"mail-gate: temporary failure ({type(error).__name__}); message not stored", err=True)
         return EX_TEMPFAIL
     if stored.status == "received":
         try:
             process_raw(database, settings, stored.raw_id, duplicate=stored.duplicate)
         except Exception as error:  # stored: `frontline mail poll` (process_pending) finishes it
-            console.print(f"mail-gate: stored; processing deferred ({type(error).__name__})")
+            typer.echo(f"mail-gate: stored; processing deferred ({type(error).__name__})", err=True)
     return EX_OK

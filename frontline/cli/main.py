@@ -1,38 +1,90 @@
-"""The `frontline` command: serve, migrate, createadmin, demo, token."""
+"""The `frontline` command: serve, migrate, createadmin, demo, token; the other sub-commands load lazily.
+
+`frontline mail-gate` runs once per message (an MTA's pipe), so starting the command must cost little: this
+module imports only Typer, and each sub-command's module (`frontline/cli/*.py`) is imported only when that
+command runs. `frontline --help` lists them from `LAZY` without importing any.
+"""
 
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from sqlalchemy import select
+from typer import _click as click  # Typer (0.29) carries its own click; its groups and contexts are these
+from typer.core import TyperCommand, TyperGroup
 
-from frontline.cli import mail
-from frontline.cli.plan import app as plan_app
-from frontline.cli.routing import app as routing_app
-from frontline.cli.worker import worker
-from frontline.kit.settings import get_settings
+if TYPE_CHECKING:
+    from rich.console import Console
 
-app = typer.Typer(help="Frontline customer-support desk.", no_args_is_help=True, add_completion=False)
+
+class LazyCommands(TyperGroup):
+    """A command group whose sub-commands in `LAZY` are imported only when they run (or show their own help);
+    the group's help lists them with the one-line help kept in `LAZY` (tests/test_cli.py checks it is each
+    command's own)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *LAZY]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in LAZY:
+            return found
+        return TyperCommand(cmd_name, help=LAZY[cmd_name][1])  # only listed in help; never invoked
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                          list[str]]:
+        if args and args[0] in LAZY:
+            return args[0], load(args[0]), args[1:]
+        return super().resolve_command(ctx, args)
+
+
+# name: (module:attribute, one-line help); the attribute is a Typer app (a group) or a command function
+LAZY: dict[str, tuple[str, str]] = {
+    "routing": ("frontline.cli.routing:app", "Ticket classification and routing."),
+    "plan": ("frontline.cli.plan:app", "Workforce planner: forecast, staffing, shift schedules, checks, simulation."),
+    "worker": ("frontline.cli.worker:worker", "Run background jobs until SIGTERM/SIGINT (then finish the jobs in "
+               "hand and exit)."),
+    "mail": ("frontline.cli.mail:mail_app", "Email channel: mailboxes, IMAP polling, sending replies."),
+    "mail-gate": ("frontline.cli.mail:mail_gate", "Read one message on stdin and store it (for an MTA's pipe "
+                  "transport)."),
+}
+
+
+def load(name: str) -> click.Command:
+    """The click command of a lazy sub-command, importing its module now."""
+    module, attribute = LAZY[name][0].split(":")
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        return typer.main.get_group(target)
+    single = typer.Typer()
+    single.command(name)(target)
+    return typer.main.get_command(single)
+
+
+app = typer.Typer(cls=LazyCommands, help="Frontline customer-support desk.", no_args_is_help=True,
+                  add_completion=False)
 token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
-app.add_typer(routing_app, name="routing")
-app.add_typer(plan_app, name="plan")
-app.command()(worker)
-mail.register(app)
-console = Console()
+
+
+def _console() -> Console:
+    from rich.console import Console  # heavy: rich costs ~0.1 s to import; only output of these commands needs it
+
+    return Console()
 
 
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     from frontline.kit.migrate import upgrade
+    from frontline.kit.settings import get_settings
 
     settings = get_settings()
     upgrade(settings.database_url)
-    console.print("[green]Database is up to date.[/green]")
+    _console().print("[green]Database is up to date.[/green]")
 
 
 @app.command()
@@ -45,6 +97,7 @@ def serve(
     import uvicorn
 
     from frontline.kit.logging import configure
+    from frontline.kit.settings import get_settings
 
     settings = get_settings()
     configure(settings.log_level, json=settings.log_json)
@@ -66,7 +119,9 @@ def createadmin(
     from frontline.accounts.service import create_user
     from frontline.cli.desk import open_desk
     from frontline.kit.errors import FrontlineError
+    from frontline.kit.settings import get_settings
 
+    console = _console()
     password = password or os.environ.get("FRONTLINE_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     settings = get_settings()
     try:
@@ -88,11 +143,14 @@ def token_create(
     """Create an API token and print its secret once."""
     from datetime import timedelta
 
+    from sqlalchemy import select
+
     from frontline.accounts.auth import issue_token
     from frontline.accounts.models import User
     from frontline.accounts.principal import ALL_SCOPES
     from frontline.cli.desk import open_desk
 
+    console = _console()
     wanted = [s.strip() for s in scopes.split(",") if s.strip()]
     unknown = set(wanted) - set(ALL_SCOPES)
     if unknown:
@@ -117,7 +175,9 @@ def demo(
     """Fill the desk with a realistic demo: teams on L1/L2/L3, agents, customers and ticket history."""
     from frontline.cli.desk import open_desk
     from frontline.demo.build import build_demo, desk_is_empty
+    from frontline.kit.settings import get_settings
 
+    console = _console()
     database = open_desk()
     if if_empty and not desk_is_empty(database):
         console.print("The desk already has data; demo skipped.")

@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
     from sklearn.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
@@ -80,6 +79,8 @@ class FieldModel:
 
     @staticmethod
     def from_pipeline(pipeline: Pipeline, trained_on: int) -> FieldModel:
+        import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
         features, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
         return FieldModel([str(c) for c in model.classes_], trained_on,
                           {str(k): int(v) for k, v in features.vocabulary_.items()},
@@ -88,6 +89,8 @@ class FieldModel:
 
     def proba(self, counts: Counter[str]) -> np.ndarray:
         """Class probabilities for a text's n-gram counts: sublinear tf x idf, L2-normalised, then the model."""
+        import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
         vocabulary = self.vocabulary
         columns, tfs = [], []
         for gram, count in counts.items():
@@ -99,6 +102,8 @@ class FieldModel:
 
     def proba_of(self, columns: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Class probabilities from the text's in-vocabulary columns and their raw counts."""
+        import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
         if len(columns):
             weights = (1.0 + np.log(counts)) * self.idf[columns]
             weights /= math.sqrt(float(weights @ weights))
@@ -133,6 +138,8 @@ class Classifier:
 
     def suggest(self, text: str) -> list[Suggestion]:
         """One suggestion per field the classifier knows, best class first."""
+        import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
         if not self.models:
             return []
         grams, columns = self._joint()
@@ -155,6 +162,8 @@ class Classifier:
     def _joint(self) -> tuple[dict[str, int], dict[str, np.ndarray]]:
         """Every field's n-grams in one dictionary, and per field the column of each (-1: not in its vocabulary).
         Built on first use in a process, not saved."""
+        import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
         joint = self.__dict__.get("_joint_index")
         if joint is None:
             grams: dict[str, int] = {}
@@ -269,6 +278,8 @@ def evaluate(examples: Sequence[Example], *, threshold: float, test_share: float
     has seen the answer to it, so counting it measures memory, not learning (a desk's history repeats
     form letters and auto-replies; the demo's templates did so heavily). How many were left out is reported,
     and the accuracy with them for comparison."""
+    import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
     results = []
     for name in FIELDS:
         texts, labels = _usable(examples, name)
@@ -293,6 +304,8 @@ def evaluate(examples: Sequence[Example], *, threshold: float, test_share: float
 
 def _scored(name: str, order: list[str], truth: list[str], predicted: list[str], confident: np.ndarray,
             correct_with_repeats: np.ndarray) -> Evaluation:
+    import numpy as np  # heavy: numpy (~16 MiB) loads with the first trained model, not with every process
+
     index = {label: i for i, label in enumerate(order)}
     confusion = [[0] * len(order) for _ in order]
     for t, p in zip(truth, predicted, strict=True):

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -38,6 +39,8 @@ def address_allowed(address: IPAddress, allowed: Sequence[Network] = ()) -> bool
 
 def parse_url(url: str) -> httpx.URL:
     """The URL, or EgressRefused when it is not an http(s) URL with a host."""
+    import httpx  # heavy: httpx costs ~0.1-0.3 s and several MiB; only webhook checks and deliveries need it
+
     try:
         target = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
@@ -76,6 +79,8 @@ def resolve(host: str, port: int, allowed: Sequence[str]) -> IPAddress:
 
 def post(url: str, *, content: bytes, headers: dict[str, str], timeout: float, allowed: Sequence[str]) -> Any:
     """POST to `url`, connecting only to a checked address (no redirects)."""
+    import httpx  # heavy: httpx costs ~0.1-0.3 s and several MiB; only webhook checks and deliveries need it
+
     target = parse_url(url)
     port = target.port or (443 if target.scheme == "https" else 80)
     address = resolve(target.host, port, allowed)

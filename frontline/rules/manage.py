@@ -233,3 +233,23 @@ def deliveries(db: Session, webhook_id: int, limit: int = 50
                             .order_by(WebhookAttempt.attempt)):
             attempts[a.delivery_id].append(a)
     return [(row, attempts[row.id]) for row in rows]
+
+
+def _uses_calendar(conditions: dict[str, object], calendar_id: int) -> bool:
+    for key in ("all", "any"):
+        items = conditions.get(key) if isinstance(conditions, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            if item.get("calendar_id") == calendar_id:
+                return True
+            if item.get("field") == "business_hours" and item.get("value") == calendar_id:
+                return True
+    return False
+
+
+def rules_using_calendar(db: Session, calendar_id: int) -> list[str]:
+    """Names of the rules whose conditions use an SLA calendar (installed into sla/manage.py by the wiring, so
+    a calendar in use is not deleted)."""
+    return [rule.name for rule in db.scalars(select(Rule).order_by(Rule.name))
+            if _uses_calendar(rule.conditions or {}, calendar_id)]

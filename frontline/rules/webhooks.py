@@ -13,7 +13,6 @@ import time
 from datetime import datetime
 from typing import Any
 
-import httpx
 import orjson
 from sqlalchemy.orm import Session
 
@@ -82,6 +81,8 @@ def _load(db: Session, delivery_id: int) -> tuple[str, str, bytes] | None:
 
 def _reason(exc: Exception) -> str:
     """A short reason for the delivery log; never the receiver's words or the desk's own network details."""
+    import httpx  # heavy: httpx costs ~0.1-0.3 s and several MiB; only a webhook delivery needs it
+
     if isinstance(exc, egress.EgressRefused):
         return f"refused: {exc}"[:300]
     if isinstance(exc, httpx.TimeoutException):
@@ -93,6 +94,8 @@ def _reason(exc: Exception) -> str:
 
 def post(url: str, secret: str, body: bytes, delivery_id: int) -> tuple[int | None, str | None]:
     """One signed POST to a checked address (rules/egress.py); (status code, short reason). Any 2xx is success."""
+    import httpx  # heavy: httpx costs ~0.1-0.3 s and several MiB; only a webhook delivery needs it
+
     timestamp = int(time.time())
     headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: str(timestamp),
                SIGNATURE_HEADER: sign(secret, timestamp, body), DELIVERY_HEADER: str(delivery_id),

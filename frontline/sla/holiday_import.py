@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import holidays as holidays_package
-
 from frontline.sla.calendar import BusinessCalendar
 
 
@@ -26,6 +24,8 @@ class PublicHolidays:
 
 def public_holidays(country: str, years: Iterable[int], subdivision: str | None = None) -> PublicHolidays:
     """Holidays of `country` (ISO code such as 'RU', 'DE') and optional subdivision ('BY') for `years`."""
+    import holidays as holidays_package  # heavy: holidays + dateutil, ~10 MiB; only this import needs them
+
     year_list = sorted(set(years))
     if not year_list:
         raise ValueError("give at least one year to import holidays for")

@@ -5,11 +5,10 @@ Used by the API and the admin pages alike. Everything here flushes; the caller's
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import holidays as holidays_package
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,6 @@ from frontline.accounts.models import Team
 from frontline.contacts.models import Organisation
 from frontline.kit.db import utcnow
 from frontline.kit.errors import Conflict, InvalidInput, NotFound
-from frontline.rules.models import Rule
 from frontline.sla.clocks import business_calendar
 from frontline.sla.holiday_import import holiday_dates, public_holidays
 from frontline.sla.models import Calendar, Policy, TeamCalendar, TicketSla
@@ -123,17 +121,15 @@ class CalendarUse:
         return bool(self.policies or self.teams or self.rules or self.running_clocks)
 
 
-def _rule_uses_calendar(conditions: dict[str, object], calendar_id: int) -> bool:
-    for key in ("all", "any"):
-        items = conditions.get(key) if isinstance(conditions, dict) else None
-        for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict):
-                continue
-            if item.get("calendar_id") == calendar_id:
-                return True
-            if item.get("field") == "business_hours" and item.get("value") == calendar_id:
-                return True
-    return False
+# Rules name calendars in their conditions, but rules sit above SLA (they read its clocks): SLA does not import
+# them. frontline/wiring.py installs rules/manage.py's `rules_using_calendar` here in every process.
+RulesUsing = Callable[[Session, int], list[str]]
+_rules_using_calendar: list[RulesUsing] = []
+
+
+def install_rules_check(find: RulesUsing) -> None:
+    """Install the function naming the rules whose conditions use a calendar (replacing any installed before)."""
+    _rules_using_calendar[:] = [find]
 
 
 def calendar_use(db: Session, calendar_id: int) -> CalendarUse:
@@ -141,8 +137,9 @@ def calendar_use(db: Session, calendar_id: int) -> CalendarUse:
     use.policies = list(db.scalars(select(Policy.name).where(Policy.calendar_id == calendar_id).order_by(Policy.name)))
     use.teams = list(db.scalars(select(Team.name).join(TeamCalendar, TeamCalendar.team_id == Team.id)
                                 .where(TeamCalendar.calendar_id == calendar_id).order_by(Team.name)))
-    use.rules = [r.name for r in db.scalars(select(Rule).order_by(Rule.name))
-                 if _rule_uses_calendar(r.conditions or {}, calendar_id)]
+    if not _rules_using_calendar:  # deleting a calendar a rule names must never pass unnoticed
+        raise RuntimeError("the rules check of SLA calendars is not installed: call frontline.wiring.install()")
+    use.rules = _rules_using_calendar[0](db, calendar_id)
     use.running_clocks = db.scalar(select(func.count()).select_from(TicketSla).where(
         TicketSla.calendar_id == calendar_id, TicketSla.next_due.is_not(None))) or 0
     return use
@@ -177,6 +174,8 @@ class ImportedHolidays:
 def import_holidays(country: str, years: Iterable[int], subdivision: str | None = None,
                     language: str | None = None) -> ImportedHolidays:
     """A country's public holidays for `years` (offline rules of the `holidays` package), named."""
+    import holidays as holidays_package  # heavy: holidays + dateutil, ~10 MiB; only this import needs them
+
     code = country.strip().upper()
     year_list = sorted(set(years))
     try:

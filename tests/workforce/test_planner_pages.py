@@ -9,8 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from frontline.cli.main import app as cli
+from frontline.web.pages.planner import forecast_svg, staffing_svg
 from frontline.workforce import service
-from frontline.workforce.views import forecast_svg, staffing_svg
 from tests.web.conftest import browser_for  # noqa: F401  (fixture)
 from tests.workforce.planner_helpers import add_history, roster_doc
 

@@ -18,12 +18,12 @@ import hashlib
 import logging
 import re
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,13 @@ from frontline.kit.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DATABASE_ERRORS = (DBAPIError, sqlite3.Error, psycopg.Error)
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a failed statement raises. psycopg's errors count once psycopg is loaded (a PostgreSQL engine loads
+    it; only its connections can raise them), so a SQLite desk never imports the driver (~10 MiB)."""
+    driver = sys.modules.get("psycopg")
+    return (DBAPIError, sqlite3.Error) if driver is None else (DBAPIError, sqlite3.Error, driver.Error)
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MESSAGE_ID = re.compile(rb"^message-id[ \t]*:[ \t]*((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.M)
@@ -161,7 +167,7 @@ def _charsets_of(database: Database, raw_ids: Sequence[int]) -> dict[int, tuple[
         with database.session(write=False) as db:
             rows = Raw(db).rows("SELECT r.id, m.fallback_charsets FROM raw_email r JOIN mailbox m"
                                 f" ON m.id = r.mailbox_id WHERE r.id IN ({', '.join(str(int(i)) for i in raw_ids)})")
-    except DATABASE_ERRORS:  # the batch will fail too; one by one, each message is parsed again with its charsets
+    except database_errors():  # the batch will fail too; one by one, each message is parsed again with its charsets
         return {}
     by_labels: dict[str, tuple[str, ...]] = {}
     return {int(raw_id): by_labels.setdefault(str(labels), fallback_codecs(labels)) for raw_id, labels in rows}
@@ -178,7 +184,7 @@ def _savepoint(db: Session, sql: Raw) -> Iterator[None]:
     try:
         yield
         db.flush()
-    except DATABASE_ERRORS:
+    except database_errors():
         raise  # the whole batch transaction rolls back
     except Exception:
         sql.run("ROLLBACK TO SAVEPOINT email_message")
@@ -194,7 +200,7 @@ def _deliver(db: Session, ctx: IntakeContext, settings: Settings, mailbox_id: in
     try:
         with _savepoint(db, ctx.sql) if batch else db.begin_nested():
             outcome = conversation.deliver(db, settings, mailbox_id, raw_id, raw, parsed, context=ctx)
-    except DATABASE_ERRORS:
+    except database_errors():
         raise  # a database problem is temporary: the raw row stays 'received' and is retried
     except Exception as error:  # never drop mail: keep it as an unreadable ticket instead
         log.exception("email intake failed for raw message %s; keeping it as unreadable", raw_id)
@@ -221,7 +227,7 @@ def _process_retrying(database: Database, settings: Settings, raw_id: int, dupli
     for attempt in range(3):
         try:
             return process_raw(database, settings, raw_id, duplicate=duplicate)
-        except DATABASE_ERRORS:
+        except database_errors():
             if attempt == 2:
                 raise  # stored but not processed: process_pending or a redelivery finishes it
             log.warning("email intake: retrying raw message %s after a database error", raw_id)
@@ -262,7 +268,7 @@ def process_batch(database: Database, settings: Settings, stored: Sequence[tuple
 def _process_alone(database: Database, settings: Settings, raw_id: int, duplicate: bool) -> IntakeResult:
     try:
         return _process_retrying(database, settings, raw_id, duplicate)
-    except DATABASE_ERRORS:
+    except database_errors():
         log.exception("email intake: raw message %s stored, processing deferred", raw_id)
         return IntakeResult(raw_id, str(RawStatus.received), duplicate)
 

@@ -1,5 +1,9 @@
 """Planner pages: forecast and staffing charts as server-rendered SVG, the schedule grid, what-ifs, exports.
 
+The pages call the workforce services (`workforce/roster.py`, `contracts.py`, `service.py`, `simulation.py`);
+the planning and simulation modules, which load pandas, OR-tools, statsforecast and scipy, are imported only
+by the requests that plan or simulate.
+
 Charts are plain SVG built here (polylines and rectangles), so there is no JavaScript build step.
 A team's page shows its published schedule in force (or the latest), else a draft plan computed
 on the spot without a schedule.
@@ -11,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
@@ -18,7 +23,7 @@ from markupsafe import Markup
 from frontline.accounts.deps import DB
 from frontline.kit.errors import Forbidden, InvalidInput, NotFound
 from frontline.kit.schemas import Id
-from frontline.web.i18n import _
+from frontline.web.i18n import _, current_language
 from frontline.web.pages.queues import nav_context, team_names
 from frontline.web.render import render
 from frontline.web.session import Agent, verify_csrf
@@ -126,12 +131,11 @@ def schedule_grid(doc: dict[str, Any], fmt: Callable[[date], str] | None = None)
 
 
 def _day_format(language: str) -> Callable[[date], str]:
-    from babel.dates import format_date
-
     return lambda d: format_date(d, "EEE d.MM", locale=language)
 
 
 def _draft(request: Request, db: Any, team_id: int) -> dict[str, Any]:
+    # heavy: planning loads pandas, statsforecast and OR-tools (~2 s, ~100 MiB); only a draft plan needs them
     from frontline.workforce import service
     from frontline.workforce.planning import PlanOptions, next_monday
     from frontline.workforce.schedule import Horizon
@@ -151,8 +155,6 @@ def _require_planner(agent: Any) -> None:
 @router.get("")
 def planner_page(request: Request, db: DB, agent: Agent, team_id: Id | None = None,
                  saved: int | None = None) -> Response:
-    from frontline.web.i18n import current_language
-
     teams = team_names(db)
     shifts = roster.shifts_of(db, agent.id, since=date.today() - timedelta(days=1))
     context: dict[str, Any] = {**nav_context(db, agent), "current": "planner", "teams": teams, "team_id": team_id,
@@ -200,6 +202,7 @@ def contract_form(db: DB, agent: Agent, team_id: Annotated[Id, Form()], user_id:
 @router.post("/whatif")
 def what_if_page(request: Request, db: DB, agent: Agent, schedule_id: Annotated[Id, Form()],
                  scenario: Annotated[str, Form()] = "volume", day: Annotated[int, Form()] = 0) -> Response:
+    # heavy: the simulation loads numpy, pandas and scipy (~3 s); only a what-if needs them
     from frontline.workforce.simulation import SCENARIOS, result_json, simulate_day
 
     _require_planner(agent)

@@ -1,0 +1,132 @@
+"""Footprint of a process: a server worker's memory and the CPU a CLI command costs to start (issue 9).
+
+```
+.venv/bin/python benchmarks/footprint.py [--tree PATH ...] [--runs 5]
+```
+
+For each source tree given (default: this one; give `--tree /path/to/main --tree .` to compare two commits
+in the same run), on a throwaway migrated SQLite database:
+
+- RSS of a `frontline serve --workers 1` process (the worker itself) once `/healthz` answered, read from
+  `/proc/PID/status` (VmRSS), and again after one page (`/login`) was rendered;
+- CPU seconds (user + system of the child, from `wait4`) of `frontline --help`, `frontline mail-gate --help`
+  and one real `frontline mail-gate` delivery of a small message (start-up, intake, listeners, commit), the
+  median of `--runs` runs, beside the reference `python -c pass` measured in the same run.
+
+Every process gets `PYTHONPATH=<tree>`, so the tree's `frontline` package is the one imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+FRONTLINE = str(Path(sys.executable).parent / "frontline")
+MESSAGE = (b"From: Ann Customer <ann@example.org>\r\nTo: support@example.com\r\nSubject: Printer broken %d\r\n"
+           b"Message-ID: <footprint-%d@example.org>\r\n\r\nThe printer on floor 2 does not print.\r\n")
+
+
+def _env(tree: Path, db_url: str, data_dir: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree), "FRONTLINE_DATABASE_URL": db_url, "FRONTLINE_DATA_DIR": data_dir,
+            "FRONTLINE_LOG_LEVEL": "WARNING", "FRONTLINE_SECRET_KEY": "footprint"}
+
+
+def _cpu(argv: list[str], env: dict[str, str], stdin: bytes = b"") -> float:
+    """User + system CPU seconds of one run of `argv` (and of its children it waited for)."""
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    assert proc.stdin is not None
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 2):  # --help of a Typer group exits 0; 2 would be a usage error worth seeing
+        raise RuntimeError(f"{argv} exited {proc.returncode}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def _serve_rss(env: dict[str, str]) -> tuple[int, int]:
+    """VmRSS (KiB) of a one-worker `frontline serve` after /healthz, and after one rendered page."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.live import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([FRONTLINE, "serve", "--port", str(port), "--workers", "1"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("server did not start")
+        time.sleep(0.5)  # let start-up work finish
+        at_health = _rss_kib(proc.pid)
+        httpx.get(base + "/login", timeout=30).raise_for_status()
+        return at_health, _rss_kib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def measure(tree: Path, runs: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="fl-footprint-") as tmp:
+        env = _env(tree, f"sqlite:///{tmp}/desk.db", f"{tmp}/data")
+        subprocess.run([FRONTLINE, "migrate"], env=env, check=True, capture_output=True)
+        subprocess.run([FRONTLINE, "mail", "mailbox", "add", "--name", "support", "--address",
+                        "support@example.com"], env=env, check=True, capture_output=True)
+        figures: dict[str, float] = {}
+        at_health, after_page = _serve_rss(env)
+        figures["worker RSS after /healthz, MiB"] = at_health / 1024
+        figures["worker RSS after /login, MiB"] = after_page / 1024
+        samples: dict[str, list[float]] = {"python -c pass": [], "frontline --help": [],
+                                           "frontline mail-gate --help": [], "frontline mail-gate (1 message)": []}
+        for run in range(runs):  # interleaved, so a burst of load on the machine hits every command alike
+            samples["python -c pass"].append(_cpu([sys.executable, "-c", "pass"], env))
+            samples["frontline --help"].append(_cpu([FRONTLINE, "--help"], env))
+            samples["frontline mail-gate --help"].append(_cpu([FRONTLINE, "mail-gate", "--help"], env))
+            samples["frontline mail-gate (1 message)"].append(
+                _cpu([FRONTLINE, "mail-gate", "--mailbox", "support"], env, MESSAGE % (run, run)))
+        for name, values in samples.items():
+            figures[f"{name}, CPU s"] = statistics.median(values)
+        return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tree", action="append", type=Path, help="source tree to measure (repeatable)")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    trees = [t.resolve() for t in (args.tree or [ROOT])]
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    results = {tree: measure(tree, args.runs) for tree in trees}
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    names = list(next(iter(results.values())))
+    width = max(len(n) for n in names)
+    print(" " * width + "".join(f"  {str(t)[-24:]:>24}" for t in trees))
+    for name in names:
+        print(f"{name:<{width}}" + "".join(f"  {results[t][name]:>24.3f}" for t in trees))
+
+
+if __name__ == "__main__":
+    main()
