@@ -18,9 +18,9 @@ from frontline.jobs.registry import discover
 from frontline.kit.settings import Settings
 from frontline.routing import listeners as routing_listeners
 from frontline.rules import listeners as rules_listeners
+from frontline.search import service as search
 from frontline.sla import listeners as sla_listeners
 from frontline.tickets import hooks
-from frontline.web import search
 
 
 def install(settings: Settings) -> None:
