@@ -12,6 +12,7 @@ from sqlalchemy import select
 from frontline.cli import mail
 from frontline.cli.plan import app as plan_app
 from frontline.cli.routing import app as routing_app
+from frontline.cli.search import app as search_app
 from frontline.cli.worker import worker
 from frontline.kit.settings import get_settings
 
@@ -20,6 +21,7 @@ token_app = typer.Typer(help="API tokens for integrations.", no_args_is_help=Tru
 app.add_typer(token_app, name="token")
 app.add_typer(routing_app, name="routing")
 app.add_typer(plan_app, name="plan")
+app.add_typer(search_app, name="search")
 app.command()(worker)
 mail.register(app)
 console = Console()
