@@ -10,6 +10,7 @@ from frontline.portal import models as portal  # noqa: F401
 from frontline.routing import models as routing  # noqa: F401
 from frontline.routing import skills  # noqa: F401
 from frontline.rules import models as rules  # noqa: F401
+from frontline.search import models as search  # noqa: F401
 from frontline.sla import models as sla  # noqa: F401
 from frontline.tickets import models as tickets  # noqa: F401
 from frontline.web import models as web  # noqa: F401

@@ -19,10 +19,10 @@ from frontline.kit.settings import Settings
 from frontline.routing import listeners as routing_listeners
 from frontline.rules import listeners as rules_listeners
 from frontline.rules.manage import rules_using_calendar
+from frontline.search import service as search
 from frontline.sla import listeners as sla_listeners
 from frontline.sla import manage as sla_manage
 from frontline.tickets import hooks
-from frontline.web import search
 
 
 def install(settings: Settings) -> None:

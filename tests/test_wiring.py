@@ -24,11 +24,11 @@ from frontline.jobs.runtime import UnknownJobKinds, check_handlers, unknown_queu
 from frontline.kit.db import Database
 from frontline.kit.settings import Settings
 from frontline.routing.models import MessageSentiment
+from frontline.search.service import search
 from frontline.sla.models import TicketSla
 from frontline.tickets import hooks
 from frontline.tickets.labels import tags_of
 from frontline.tickets.models import Ticket
-from frontline.web.search import search
 from tests.channels.email.conftest import make_mail
 from tests.factories import ticket_payload
 from tests.jobs.support import REPO, kill, wait_for
@@ -57,7 +57,7 @@ def test_install_gives_the_same_listeners_whatever_was_registered_before(setting
     first = {kind: list(found) for kind, found in hooks._listeners.items()}
     wiring.install(settings)
     assert {kind: list(found) for kind, found in hooks._listeners.items()} == first
-    assert first["created"] == ["routing", "sla", "rules", "routing.after_rules", "web.search"]
+    assert first["created"] == ["routing", "sla", "rules", "routing.after_rules", "search"]
     assert "left over" not in first["created"]
 
 

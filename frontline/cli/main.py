@@ -48,6 +48,7 @@ LAZY: dict[str, tuple[str, str]] = {
     "worker": ("frontline.cli.worker:worker", "Run background jobs until SIGTERM/SIGINT (then finish the jobs in "
                "hand and exit)."),
     "mail": ("frontline.cli.mail:mail_app", "Email channel: mailboxes, IMAP polling, sending replies."),
+    "search": ("frontline.cli.search:app", "The search index."),
     "mail-gate": ("frontline.cli.mail:mail_gate", "Read one message on stdin and store it (for an MTA's pipe "
                   "transport)."),
 }

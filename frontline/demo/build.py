@@ -24,6 +24,7 @@ from frontline.demo import content
 from frontline.demo.conversation import TicketPlan, plan_ticket
 from frontline.demo.credentials import ADMIN_EMAIL, DEMO_PASSWORD, save_demo_token
 from frontline.kit.db import Database, utcnow
+from frontline.search import service as search
 from frontline.tickets.models import Category, Message, Tag, Ticket, TicketEvent, TicketTag
 from frontline.workforce.arrivals import generate_arrivals
 
@@ -108,6 +109,8 @@ def _customers(db: Any, rng: random.Random, count: int) -> list[tuple[int, str, 
             db.add(ContactIdentity(contact_id=contact.id, kind="phone", value=f"+7999{rng.randrange(10**7):07d}"))
         customers.append((contact.id, name, lang, member_of[0] if member_of else None))
     db.flush()
+    for offset in range(0, len(customers), BATCH):
+        search.index(db, search.contact_docs(db, [c[0] for c in customers[offset:offset + BATCH]]))
     return customers
 
 
@@ -138,9 +141,17 @@ def _insert_plans(db: Any, plans: list[TicketPlan], tags: dict[str, int]) -> Non
         messages += [{**m, "ticket_id": ticket_id} for m in plan.messages]
         events += [{**e, "ticket_id": ticket_id} for e in plan.events]
         ticket_tags += [{"ticket_id": ticket_id, "tag_id": tags[t]} for t in plan.tags]
-    for model, rows in ((Message, messages), (TicketEvent, events), (TicketTag, ticket_tags)):
+    message_ids = db.execute(
+        insert(Message).returning(Message.id, sort_by_parameter_order=True), messages
+    ).scalars().all() if messages else []
+    for model, rows in ((TicketEvent, events), (TicketTag, ticket_tags)):
         if rows:
             db.execute(insert(model), rows)
+    # Bulk rows pass no ticket listener: the history is indexed here, like every other write.
+    search.index(db, [search.ticket_doc(ticket_id, plan.ticket["subject"])
+                      for ticket_id, plan in zip(ids, plans, strict=True)])
+    search.index(db, [search.message_doc(message_id, m["ticket_id"], m["body_text"])
+                      for message_id, m in zip(message_ids, messages, strict=True)])
 
 
 def build_demo(database: Database, *, tickets: int, months: int, seed: int, console: Console | None = None) -> str:

@@ -1,11 +1,11 @@
-"""Tables of the web workspace: canned responses, saved views, presence and the search index."""
+"""Tables of the web workspace: canned responses, saved views and presence (the search index is frontline/search)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
@@ -48,29 +48,3 @@ class TicketPresence(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     activity: Mapped[str] = mapped_column(String(10), default="viewing")
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-TSV = "(to_tsvector('english'::regconfig, body) || to_tsvector('russian'::regconfig, body))"
-
-
-class SearchDoc(Base):
-    """One searchable text (a ticket's subject, a message, a contact) and its stemmed terms.
-
-    PostgreSQL searches `body` through a GIN index on to_tsvector('english') || to_tsvector('russian');
-    SQLite searches `terms` (Snowball stems of both languages) through the FTS5 table `search_fts`.
-    """
-
-    __tablename__ = "search_doc"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    ref_id: Mapped[int] = mapped_column(Integer)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
-    body: Mapped[str] = mapped_column(Text, default="")
-    terms: Mapped[str] = mapped_column(Text, default="")
-
-    __table_args__ = (
-        UniqueConstraint("kind", "ref_id", name="uq_search_doc_kind_ref"),
-        Index("ix_search_doc_kind", "kind", "id"),
-        Index("ix_search_doc_tsv", text(TSV), postgresql_using="gin").ddl_if(dialect="postgresql"),
-    )

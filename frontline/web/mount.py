@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from frontline.kit.errors import FrontlineError
 from frontline.kit.settings import Settings
-from frontline.web import i18n, search
+from frontline.web import i18n
 from frontline.web.pages import admin, auth, macros, planner, portal, queues, ticket, ticket_actions
 from frontline.web.pages import rules_admin as rules_pages
 from frontline.web.pages import search as search_page
@@ -67,7 +67,6 @@ def _escape(value: str) -> str:
 def mount_web(app: FastAPI, settings: Settings) -> None:
     """Register the pages, the static files and the page-only middleware on `app`."""
     i18n.translations("ru")  # compile the catalogs once, at start-up
-    search.ensure_fts(app.state.database)
     for module in (auth, queues, ticket, ticket_actions, macros, search_page, admin, portal, planner):
         app.include_router(module.router)
     for module in (sla_pages, rules_pages):  # SLA policies, calendars, rules and webhooks

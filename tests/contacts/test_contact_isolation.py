@@ -10,7 +10,7 @@ from sqlalchemy import select
 from frontline.accounts.models import AuditLog
 from frontline.portal import login as portal_login
 from frontline.portal.identity import confirmation_mails
-from frontline.web.search import search
+from frontline.search.service import search
 from tests.factories import ticket_payload
 
 

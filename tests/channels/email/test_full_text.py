@@ -10,13 +10,13 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
+from frontline.accounts.auth import authenticate_token
 from frontline.channels.email.models import Mailbox
 from frontline.kit.db import Database
 from frontline.kit.settings import Settings
+from frontline.search.service import search
 from frontline.tickets import hooks
-from frontline.web.models import SearchDoc
 from tests.channels.email.conftest import make_mail
 from tests.channels.email.fidelity import deliver, fixture, stored
 from tests.web.conftest import browser_for  # noqa: F401  (the fixture)
@@ -79,9 +79,9 @@ def test_html_reply_keeps_its_quote_behind_the_toggle_and_only_new_text_is_new(
         fold = mail.meta["folds"]["html"]["quote"]
         assert new in mail.message.body_html[:fold] and old in mail.message.body_html[fold:]
         with database.session(write=False) as db:
-            indexed = db.scalar(select(SearchDoc.body).where(SearchDoc.kind == "message",
-                                                             SearchDoc.ref_id == result.message_id))
-        assert indexed is not None and indexed.startswith(new)  # the new text is indexed first
+            boss = authenticate_token(db, desk.supervisor.token)
+            hits = [h for h in search(db, boss, new) if h.kind == "message" and h.ref_id == result.message_id]
+        assert len(hits) == 1 and hits[0].snippet.startswith(new)  # indexed, and the new text comes first
     page = _page(browser_for, desk, ticket or 0)
     folded = _folded(page)
     assert [summary for summary, _ in folded] == ["Show quoted text", "Show quoted text"]

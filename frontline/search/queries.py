@@ -1,0 +1,78 @@
+"""The search index's SQL, on both databases (plain SQL: writing a document runs inside every ticket write).
+
+PostgreSQL: `search_doc.tsv` is strip(to_tsvector('english') || to_tsvector('russian')) of the text, under a GIN
+index; a query is plainto_tsquery('english') || plainto_tsquery('russian'), so a word matches in either language's
+stem. Stripped (no positions): the query never asks for phrases or ranks by proximity.
+SQLite: the contentless FTS5 table `search_fts` keeps the Snowball stems (stemming.py) under the rowid
+`search_doc.id`, and nothing else: no copy of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from frontline.kit.rawsql import Raw
+from frontline.search.stemming import fts5_query, terms_of
+
+MAX_TEXT = 100_000  # characters of one object's text that are indexed (PostgreSQL caps a tsvector at 1 MB)
+FTS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, content='', "
+           "tokenize='unicode61 remove_diacritics 0')")
+PG_TSV = ("strip(to_tsvector('english'::regconfig, :b) || to_tsvector('russian'::regconfig, :b))")
+PG_QUERY = "(plainto_tsquery('english'::regconfig, :q) || plainto_tsquery('russian'::regconfig, :q))"
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What to index: the object (kind, ref_id), the ticket it belongs to and its text (not stored)."""
+
+    kind: str  # ticket, message, contact
+    ref_id: int
+    ticket_id: int | None
+    text: str
+
+
+def write(db: Session, docs: Sequence[Doc]) -> None:
+    """Index `docs`, replacing any earlier document of the same objects."""
+    if not docs:
+        return
+    raw = Raw(db)
+    if len(docs) == 1:
+        raw.run("DELETE FROM search_doc WHERE kind = :k AND ref_id = :r", {"k": docs[0].kind, "r": docs[0].ref_id})
+    else:
+        raw.many("DELETE FROM search_doc WHERE kind = :k AND ref_id = :r",
+                 [{"k": d.kind, "r": d.ref_id} for d in docs])
+    if raw.postgres:
+        raw.many(f"INSERT INTO search_doc (kind, ref_id, ticket_id, tsv) VALUES (:k, :r, :t, {PG_TSV})",
+                 [{"k": d.kind, "r": d.ref_id, "t": d.ticket_id, "b": d.text[:MAX_TEXT]} for d in docs])
+        return
+    rows = []
+    for d in docs:  # one statement each: SQLite hands back the new id, which the FTS row needs
+        doc_id = raw.value("INSERT INTO search_doc (kind, ref_id, ticket_id) VALUES (:k, :r, :t) RETURNING id",
+                           {"k": d.kind, "r": d.ref_id, "t": d.ticket_id})
+        rows.append({"id": doc_id, "terms": terms_of(d.text[:MAX_TEXT])})
+    raw.many("INSERT INTO search_fts (rowid, terms) VALUES (:id, :terms)", rows)
+
+
+def clear(db: Session) -> None:
+    """Empty the index (before a rebuild)."""
+    raw = Raw(db)
+    raw.run("DELETE FROM search_doc")
+    if not raw.postgres:
+        raw.run("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+
+
+def matching_ids(db: Session, query: str, limit: int) -> list[int]:
+    """Ids of the documents holding every word of `query` (SQLite: best first by bm25)."""
+    raw = Raw(db)
+    if raw.postgres:
+        rows = raw.rows(f"SELECT id FROM search_doc WHERE tsv @@ {PG_QUERY} LIMIT :n", {"q": query, "n": limit})
+    else:
+        expression = fts5_query(query)
+        if expression is None:
+            return []
+        rows = raw.rows("SELECT rowid FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT :n",
+                        {"q": expression, "n": limit})
+    return [int(r[0]) for r in rows]
