@@ -154,7 +154,7 @@ def needs_of(raw: Raw, ticket_id: int, *, category_id: int | None, contact_id: i
              tags: Sequence[str] | None = None) -> Needs:
     """A ticket's required skills: its tags that name a skill in the catalogue, and its category's name if the
     catalogue lists it; its required language: the customer's (contact's) language. `tags` when known (the
-    creation snapshot), else read."""
+    creation row), else read."""
     if tags is None:
         tags = [str(r[0]) for r in raw.rows("SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id"
                                             " WHERE tt.ticket_id = :t", {"t": ticket_id})]
