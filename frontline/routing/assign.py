@@ -1,23 +1,26 @@
 """Handing tickets to agents: round robin, least loaded, skill based; fair under concurrency.
 
-Assignment takes the team's routing row under a write lock (`SELECT ... FOR UPDATE` on PostgreSQL; the
-single writer on SQLite), so two tickets arriving at once are assigned one after the other and never
-both take the last free slot of one agent.
+`pick_agent` is the one rule every path uses (a new ticket in plain SQL, escalation and the rules' `assign`
+action through `service.assign`). It takes the team's routing row under a write lock (`SELECT ... FOR UPDATE` on
+PostgreSQL; the single writer on SQLite), then one query reads every online member with their current load, so
+two tickets arriving at once are assigned one after the other and never both take the last free slot of one agent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from frontline.accounts.models import Availability, TeamMember, User
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.routing.models import Strategy, TeamRouting
-from frontline.tickets.models import Ticket
+from frontline.tickets.rows import TicketRow
 from frontline.tickets.status import OPEN_STATUSES
 from frontline.workforce.roster import rostered
 
@@ -39,34 +42,41 @@ def routing_of(db: Session, team_id: int, *, lock: bool = False) -> TeamRouting 
     return db.scalar(query)
 
 
-def candidates(db: Session, team_id: int, default_capacity: int) -> list[Candidate]:
-    """Online agents of the team with their current load, fewest open tickets first."""
-    members = db.execute(
-        select(User.id, User.capacity, User.skills, User.languages).join(TeamMember, TeamMember.user_id == User.id)
-        .where(TeamMember.team_id == team_id, User.is_active.is_(True), User.availability == Availability.online)
-        .order_by(User.id)
-    ).all()
-    if not members:
-        return []
-    on_duty = rostered(db, team_id, [m[0] for m in members], utcnow())
-    if on_duty is not None:  # a published schedule is in force: only agents on shift take tickets
-        members = [m for m in members if m[0] in on_duty]
-        if not members:
-            return []
-    loads = {
-        uid: (count, weight or 0)
-        for uid, count, weight in db.execute(
-            # load = open tickets weighted by priority: low 1, normal 2, high 3, urgent 4
-            select(Ticket.assignee_id, func.count(), func.sum(Ticket.priority + 1))
-            .where(Ticket.assignee_id.in_([m[0] for m in members]), Ticket.status.in_(OPEN_STATUSES))
-            .group_by(Ticket.assignee_id)
-        )
-    }
-    return [
-        Candidate(uid, capacity if capacity is not None else default_capacity, loads.get(uid, (0, 0))[0],
-                  int(loads.get(uid, (0, 0))[1]), frozenset(skills or []), frozenset(languages or []))
-        for uid, capacity, skills, languages in members
-    ]
+_OPEN = ", ".join(f"'{s}'" for s in sorted(OPEN_STATUSES))
+# Online, active members of the team with their load (open tickets, and weighted by priority: low 1 ... urgent 4),
+# and whether any published schedule of the team is near enough in time to matter (then the roster decides).
+CANDIDATES = (
+    "SELECT u.id, u.capacity, u.skills, u.languages, coalesce(l.n, 0), coalesce(l.w, 0),"
+    " EXISTS (SELECT 1 FROM planner_schedule s WHERE s.team_id = :team AND s.start <= :soon AND s.\"end\" >= :recent)"
+    " FROM team_member m JOIN user_account u ON u.id = m.user_id"
+    " LEFT JOIN (SELECT t.assignee_id AS uid, count(*) AS n, sum(t.priority + 1) AS w FROM ticket t"
+    f"  WHERE t.status IN ({_OPEN}) AND t.assignee_id IN (SELECT user_id FROM team_member WHERE team_id = :team)"
+    "  GROUP BY t.assignee_id) l ON l.uid = u.id"
+    " WHERE m.team_id = :team AND u.is_active = :yes AND u.availability = 'online' ORDER BY u.id"
+)
+
+
+def _days(raw: Raw, day: date) -> dict[str, Any]:
+    soon, recent = day + timedelta(days=2), day - timedelta(days=2)
+    if raw.postgres:
+        return {"soon": soon, "recent": recent}
+    return {"soon": soon.isoformat(), "recent": recent.isoformat()}
+
+
+def candidates(db: Session, team_id: int, default_capacity: int, *, now: datetime | None = None,
+               raw: Raw | None = None) -> list[Candidate]:
+    """Online agents of the team with their current load, in one query; when a published schedule of the team is
+    near, only the agents on shift (the planner's roster)."""
+    raw = raw or Raw(db)
+    now = now or utcnow()
+    members = raw.rows(CANDIDATES, {"team": team_id, "yes": True, **_days(raw, now.date())})
+    if members and members[0][6]:
+        on_duty = rostered(db, team_id, [int(m[0]) for m in members], now)
+        if on_duty is not None:
+            members = [m for m in members if m[0] in on_duty]
+    return [Candidate(int(uid), capacity if capacity is not None else default_capacity, int(count), int(weight),
+                      frozenset(raw.read_json(skills) or []), frozenset(raw.read_json(languages) or []))
+            for uid, capacity, skills, languages, count, weight, _ in members]
 
 
 def _free(pool: Sequence[Candidate]) -> list[Candidate]:
@@ -144,7 +154,7 @@ def needs_of(raw: Raw, ticket_id: int, *, category_id: int | None, contact_id: i
              tags: Sequence[str] | None = None) -> Needs:
     """A ticket's required skills: its tags that name a skill in the catalogue, and its category's name if the
     catalogue lists it; its required language: the customer's (contact's) language. `tags` when known (the
-    creation snapshot), else read."""
+    creation row), else read."""
     if tags is None:
         tags = [str(r[0]) for r in raw.rows("SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id"
                                             " WHERE tt.ticket_id = :t", {"t": ticket_id})]
@@ -167,25 +177,41 @@ def needs_of(raw: Raw, ticket_id: int, *, category_id: int | None, contact_id: i
     return Needs(skills, language)
 
 
-def auto_assign(db: Session, ticket: Ticket) -> tuple[int, dict[str, object]] | None:
-    """Assign an unassigned ticket by its team's strategy; returns the agent and the assignment's history data
-    (what a skill-based team required, and any fallback), or None."""
-    if ticket.team_id is None or ticket.assignee_id is not None:
+def pick_agent(db: Session, raw: Raw, ticket: TicketRow, now: datetime, *, defer_skill_based: bool = False
+               ) -> tuple[int, dict[str, object]] | None:
+    """The one rule for choosing a ticket's agent (new tickets, escalation, the rules' `assign` action): lock the
+    team's routing row, then choose by its strategy (None: manual, or nobody free).
+
+    Returns the agent and the assignment's history data (a skill-based team's needs and any fallback); the caller
+    sets the assignee. With `defer_skill_based`, a skill-based team's ticket is only marked (`assign_after_rules`):
+    it is assigned after the `created` triggers, so tags a rule adds count (listeners.install_after_rules)."""
+    team_id = ticket.team_id
+    if team_id is None or ticket.assignee_id is not None:
         return None
-    routing = routing_of(db, ticket.team_id, lock=True)
-    if routing is None or routing.strategy == Strategy.manual:
+    lock = " FOR UPDATE" if raw.postgres else ""
+    routing = raw.one("SELECT strategy, default_capacity, last_assigned_user_id FROM team_routing"
+                      f" WHERE team_id = :t AND strategy <> :manual{lock}", {"t": team_id, "manual": Strategy.manual})
+    if routing is None:
         return None
-    pool = candidates(db, ticket.team_id, routing.default_capacity)
-    needs = Needs()
-    unmet: dict[str, object] = {}
-    if routing.strategy == Strategy.skill_based:
-        db.flush()  # tags and category as they are now
-        needs = needs_of(Raw(db), ticket.id, category_id=ticket.category_id, contact_id=ticket.contact_id)
+    strategy, default_capacity, last_user_id = routing
+    if strategy == Strategy.skill_based and defer_skill_based:
+        ticket.assign_after_rules = True
+        return None
+    pool = candidates(db, team_id, default_capacity, now=now, raw=raw)
+    if not pool:
+        return None
+    why: dict[str, object] = {}
+    if strategy == Strategy.skill_based:
+        needs = needs_of(raw, ticket.id, category_id=ticket.category_id, contact_id=ticket.contact_id,
+                         tags=ticket.tags)
         pool, unmet = narrow(pool, needs)
-        chosen = choose(Strategy.least_loaded, pool, last_user_id=routing.last_assigned_user_id)
-    else:
-        chosen = choose(routing.strategy, pool, last_user_id=routing.last_assigned_user_id)
+        why = needs.record(unmet)
+        strategy = Strategy.least_loaded
+    chosen = choose(strategy, pool, last_user_id=last_user_id)
     if chosen is None:
         return None
-    routing.last_assigned_user_id = chosen
-    return chosen, needs.record(unmet)
+    raw.run("UPDATE team_routing SET last_assigned_user_id = :u WHERE team_id = :t", {"u": chosen, "t": team_id})
+    loaded = db.identity_map.get(identity_key(TeamRouting, team_id))
+    if loaded is not None:  # the session holds the routing row (an admin change in this transaction): reread
+        db.expire(loaded)
+    return chosen, why

@@ -1,8 +1,9 @@
-"""Routing verbs: classify new tickets, score customers' sentiment, assign, escalate and de-escalate."""
+"""Routing verbs: score customers' sentiment, assign, escalate and de-escalate.
+
+New tickets are classified and assigned in plain SQL by hotpath.route_new (the only classification); the agent is
+always chosen by assign.pick_agent."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,52 +13,14 @@ from frontline.accounts.principal import Principal
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
-from frontline.routing import sentiment, training
-from frontline.routing.assign import auto_assign, routing_of
-from frontline.routing.models import Strategy, TeamRouting, TicketSuggestion
-from frontline.tickets import history, hooks, labels
-from frontline.tickets.models import Priority, Ticket
+from frontline.routing import sentiment
+from frontline.routing.assign import pick_agent, routing_of
+from frontline.routing.models import Strategy, TeamRouting
+from frontline.tickets import history, hooks
+from frontline.tickets.models import Ticket
+from frontline.tickets.rows import TicketRow
 
 NEXT_LINE = {Line.L1: Line.L2, Line.L2: Line.L3}
-
-
-def classify(db: Session, ticket: Ticket, text: str, *, data_dir: Path, threshold: float, apply_priority: bool
-             ) -> list[TicketSuggestion]:
-    """Record the classifier's suggestions; apply those above the threshold to fields left empty."""
-    model = training.current(data_dir)
-    if model is None:
-        return []
-    rows = []
-    for s in model.suggest(text):
-        applied = s.confidence >= threshold and _apply(db, ticket, s.field, s.value, apply_priority)
-        rows.append(TicketSuggestion(ticket_id=ticket.id, field=s.field, value=s.value,
-                                     confidence=round(s.confidence, 4), applied=applied))
-    db.add_all(rows)
-    return rows
-
-
-def _apply(db: Session, ticket: Ticket, field: str, value: str, apply_priority: bool) -> bool:
-    if field == "category" and ticket.category_id is None:
-        ticket.category_id = labels.category_id(db, value)
-        history.record(db, ticket.id, "changed", None, field="category", old=None, new=value,
-                       data={"by": "classifier"})
-        return True
-    if field == "team" and ticket.team_id is None:
-        team = db.scalar(select(Team).where(Team.name == value))
-        if team is None:
-            return False
-        ticket.team_id, ticket.line = team.id, ticket.line or team.line
-        history.record(db, ticket.id, "changed", None, field="team_id", old=None, new=team.id,
-                       data={"by": "classifier"})
-        return True
-    if field == "priority" and apply_priority and value in Priority.__members__:
-        new = int(Priority[value])
-        if new != ticket.priority:
-            history.record(db, ticket.id, "changed", None, field="priority", old=ticket.priority, new=new,
-                           data={"by": "classifier"})
-            ticket.priority = new
-        return True
-    return False
 
 
 def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) -> tuple[float, str]:
@@ -69,10 +32,14 @@ def record_sentiment(db: Session, ticket_id: int, message_id: int, text: str) ->
 
 
 def assign(db: Session, ticket: Ticket, actor: Principal | None) -> int | None:
-    result = auto_assign(db, ticket)
-    if result is None:
+    """Assign a loaded, unassigned ticket by its team's strategy (assign.pick_agent, the rule new tickets use)."""
+    if ticket.team_id is None or ticket.assignee_id is not None:
         return None
-    chosen, why = result
+    db.flush()  # team, tags and category as they are now, for the plain-SQL choice
+    picked = pick_agent(db, Raw(db), TicketRow.of(ticket), utcnow())
+    if picked is None:
+        return None
+    chosen, why = picked
     ticket.assignee_id = chosen
     history.record(db, ticket.id, "changed", actor, field="assignee_id", old=None, new=chosen,
                    data={"by": "routing", **why})

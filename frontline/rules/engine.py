@@ -25,6 +25,7 @@ from frontline.rules.facts import TicketFacts
 from frontline.rules.models import Rule, RuleKind, WebhookEndpoint
 from frontline.rules.quick import QuickActions, quick
 from frontline.tickets.models import Ticket, TicketEvent
+from frontline.tickets.rows import TicketRow
 
 MAX_PASSES = 5
 TRIGGER_EVENTS = ("created", "updated", "customer_replied", "agent_replied")
@@ -112,8 +113,7 @@ def running_config(db: Session, ticket_id: int) -> Config | None:
 
 
 def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str | None = None,
-             now: datetime | None = None, cfg: Config | None = None, snapshot: dict[str, Any] | None = None
-             ) -> list[int]:
+             now: datetime | None = None, cfg: Config | None = None, row: TicketRow | None = None) -> list[int]:
     """Run the triggers for `event` on a ticket; returns the ids of the rules that fired, in order."""
     chains: dict[int, Chain] = db.info.setdefault(CHAINS_KEY, {})
     running = chains.get(ticket_id)
@@ -125,7 +125,7 @@ def on_event(db: Session, ticket_id: int, event: str, *, prefix: str, text: str 
     if not cfg.triggers_for(event):
         return []
     chain = chains[ticket_id] = Chain(queue=[event], cfg=cfg)
-    facts = TicketFacts(db, ticket_id, now or utcnow(), text=text, snapshot=snapshot)
+    facts = TicketFacts(db, ticket_id, now or utcnow(), text=text, row=row)
     fired: list[int] = []
     try:
         while chain.queue and chain.passes < MAX_PASSES:

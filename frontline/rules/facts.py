@@ -17,42 +17,46 @@ from frontline.sla.calendar import BusinessCalendar
 from frontline.sla.clocks import business_calendar
 from frontline.sla.models import Calendar
 from frontline.tickets.models import Priority
+from frontline.tickets.rows import TicketRow
 
 BASE = ("SELECT t.status, t.priority, t.channel, t.team_id, t.line, t.assignee_id, t.category_id, t.subject,"
-        " t.created_at, t.updated_at FROM ticket t WHERE t.id = :id")
-COLUMNS = ("status", "priority", "channel", "team_id", "line", "assignee_id", "category_id", "subject",
-           "created_at", "updated_at")
+        " t.created_at, t.updated_at, t.contact_id, t.organisation_id FROM ticket t WHERE t.id = :id")
 
 
 class TicketFacts:
     """A callable `Facts` for one ticket at one instant; `forget()` after the ticket changed."""
 
     def __init__(self, db: Session, ticket_id: int, now: datetime, *, text: str | None = None,
-                 snapshot: dict[str, Any] | None = None, raw: Raw | None = None) -> None:
+                 row: TicketRow | None = None, raw: Raw | None = None) -> None:
         self.db, self.ticket_id, self.now = db, ticket_id, now
         self.raw = raw or Raw(db)
         self.event_text = text
         self.cache: dict[tuple[str, int | None], Any] = {}
-        self.row: dict[str, Any] | None = None
         self.calendars: dict[int, BusinessCalendar] = {}
-        # A new ticket's creation snapshot (hooks.TicketEvent.ticket): its row, tags and sentiment without a query,
-        # until a rule changes the ticket.
-        self.snapshot = snapshot
-        if snapshot is not None:
-            self.row = {c: snapshot[c] for c in COLUMNS if c != "updated_at"}
-            self.row["updated_at"] = snapshot["created_at"]
+        # A new ticket's row (hooks.TicketEvent.ticket): its columns, tags and sentiment without a query. The quick
+        # actions keep it up to date; a rule carried out through the services makes it stale (`forget`).
+        self.row: TicketRow | None = row
+        self.new_row = row
 
     def forget(self) -> None:
+        """The ticket changed through the ORM: read it again; the new ticket's tags are no longer known."""
         self.cache.clear()
         self.row = None
-        self.snapshot = None
+        if self.new_row is not None:
+            self.new_row.tags = None
 
-    def base(self) -> dict[str, Any]:
+    def base(self) -> TicketRow:
         if self.row is None:
             found = self.raw.one(BASE, {"id": self.ticket_id})
             if found is None:
                 raise LookupError(f"ticket {self.ticket_id} is gone")
-            self.row = dict(zip(COLUMNS, found, strict=True))
+            status, priority, channel, team_id, line, assignee_id, category_id, subject, created, updated, contact_id, \
+                organisation_id = found
+            self.row = TicketRow(
+                id=self.ticket_id, status=status, priority=int(priority), channel=channel, subject=subject,
+                team_id=team_id, line=line, assignee_id=assignee_id, category_id=category_id, contact_id=contact_id,
+                organisation_id=organisation_id, created_at=self.raw.read_time(created),
+                updated_at=self.raw.read_time(updated))
         return self.row
 
     def __call__(self, field: str, calendar_id: int | None) -> Any:
@@ -66,24 +70,23 @@ class TicketFacts:
             return str(self(field.removesuffix(FOLDED), None) or "").casefold()
         row = self.base()
         if field in ("status", "channel", "team_id", "line", "assignee_id", "subject"):
-            return row[field]
+            return getattr(row, field)
         if field == "priority":
-            return Priority(row["priority"])
+            return Priority(row.priority)
         if field == "category":
-            found = self.raw.one("SELECT name FROM category WHERE id = :id", {"id": row["category_id"]})
+            found = self.raw.one("SELECT name FROM category WHERE id = :id", {"id": row.category_id})
             return str(found[0]).casefold() if found else None
-        if field == "tags" and self.snapshot is not None:
-            return {str(t).casefold() for t in self.snapshot["tags"]}
-        scored = self.snapshot.get("sentiment") if self.snapshot is not None else None
-        if field in ("sentiment_label", "sentiment_score") and scored is not None:
-            score, label = scored
-            return label if field == "sentiment_label" else float(score)
         if field == "tags":
+            if row.tags is not None:
+                return {str(t).casefold() for t in row.tags}
             return {str(r[0]).casefold() for r in self.raw.rows(
                 "SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id WHERE tt.ticket_id = :t",
                 {"t": self.ticket_id})}
+        if field in ("sentiment_label", "sentiment_score") and row.sentiment is not None:
+            score, label = row.sentiment
+            return label if field == "sentiment_label" else float(score)
         if field == "text":
-            return f"{row['subject']}\n{self._last_customer_text()}"
+            return f"{row.subject}\n{self._last_customer_text()}"
         if field in ("sentiment_label", "sentiment_score"):
             found = self.raw.one("SELECT score, label FROM message_sentiment WHERE ticket_id = :t"
                                  " ORDER BY message_id DESC LIMIT 1", {"t": self.ticket_id})
@@ -110,13 +113,13 @@ class TicketFacts:
         """The instant an hours_since_* field counts from (None: the clock is not running)."""
         row = self.base()
         if field == "hours_since_created":
-            return self.raw.read_time(row["created_at"])
+            return row.created_at
         if field == "hours_since_updated":
-            return self.raw.read_time(row["updated_at"])
+            return row.updated_at
         if field == "hours_since_status_change":
             found = self.raw.one("SELECT max(created_at) FROM ticket_event WHERE ticket_id = :t AND field = 'status'",
                                  {"t": self.ticket_id})
-            return self.raw.read_time(found[0] if found and found[0] else row["created_at"])
+            return self.raw.read_time(found[0]) if found and found[0] else row.created_at
         found = self.raw.one(
             "SELECT max(CASE WHEN kind = 'inbound' THEN created_at END), max(CASE WHEN kind = 'reply' THEN created_at"
             " END) FROM message WHERE ticket_id = :t", {"t": self.ticket_id})
@@ -134,4 +137,4 @@ class TicketFacts:
     def state_key(self) -> str:
         """The ticket's current state for 'once per rule per state': its status and when it was entered."""
         since = self.since("hours_since_status_change")
-        return f"{self.base()['status']}@{since.isoformat() if since else ''}"
+        return f"{self.base().status}@{since.isoformat() if since else ''}"

@@ -39,7 +39,8 @@ def install(settings: Settings) -> None:
         _notify_endpoints(db, cfg, rule_event, event.ticket_id)
         if cfg.triggers_for(rule_event):
             text = event.text if event.kind in ("created", "customer_message") else None
-            engine.on_event(db, event.ticket_id, rule_event, prefix=prefix, text=text, cfg=cfg, snapshot=event.ticket)
+            row = event.new_ticket() if event.kind == "created" else None  # a new ticket's facts: its own row
+            engine.on_event(db, event.ticket_id, rule_event, prefix=prefix, text=text, cfg=cfg, row=row)
 
     for kind in RULE_EVENT:
         hooks.listen(kind, "rules", react)

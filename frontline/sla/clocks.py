@@ -5,14 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from frontline.contacts.models import Organisation
 from frontline.sla.calendar import BusinessCalendar
-from frontline.sla.models import Calendar, Policy, TeamCalendar, TicketSla
+from frontline.sla.models import Calendar, Policy, TicketSla
 from frontline.sla.pauses import Pause, paused_due_time
-from frontline.tickets.models import Priority, Ticket
+from frontline.tickets.models import Priority
 
 ALWAYS_OPEN = BusinessCalendar.always_open("UTC")
 
@@ -42,28 +38,6 @@ def conditions_hold(conditions: dict[str, Any] | None, priority: int, channel: s
         ("organisation_id", organisation_id), ("organisation_tier", tier),
     )
     return all(not c.get(key) or value in c[key] for key, value in checks)
-
-
-def _matches(policy: Policy, ticket: Ticket, tier: str | None) -> bool:
-    return conditions_hold(policy.conditions, ticket.priority, ticket.channel, ticket.team_id, ticket.organisation_id,
-                           tier)
-
-
-def match_policy(db: Session, ticket: Ticket) -> Policy | None:
-    """The first active policy (by position) whose conditions all hold for the ticket."""
-    tier = None
-    if ticket.organisation_id is not None:
-        tier = db.scalar(select(Organisation.tier).where(Organisation.id == ticket.organisation_id))
-    policies = db.scalars(select(Policy).where(Policy.active.is_(True)).order_by(Policy.position, Policy.id))
-    return next((p for p in policies if _matches(p, ticket, tier)), None)
-
-
-def calendar_id_for(db: Session, policy: Policy, team_id: int | None) -> int | None:
-    if policy.calendar_id is not None:
-        return policy.calendar_id
-    if team_id is None:
-        return None
-    return db.scalar(select(TeamCalendar.calendar_id).where(TeamCalendar.team_id == team_id))
 
 
 def pauses_of(state: TicketSla) -> list[Pause]:

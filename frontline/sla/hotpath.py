@@ -6,15 +6,14 @@ change by any process or any writer (API, admin pages, plain SQL) is seen by the
 then are the policies parsed and the calendars rebuilt. While nothing changes, the same `BusinessCalendar`
 objects serve every ticket, so their per-day memo stays warm and a due time costs a few microseconds.
 
-The rules are those of `service.start` (policy matching and due times come from the same functions in
-clocks.py); tests/sla checks that both paths store the same clocks.
+`start_new` is the desk's only way to start a ticket's clocks (the ORM path that did the same was removed); its
+policy conditions and due times are the functions of clocks.py that the rest of SLA uses.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from frontline.kit.rawsql import Raw
 from frontline.sla.calendar import BusinessCalendar
 from frontline.sla.clocks import ALWAYS_OPEN, calendar_from, conditions_hold, due
+from frontline.tickets.rows import TicketRow
 
 # Everything a new ticket's clocks depend on, in one portable statement (CAST makes the JSON columns text on
 # PostgreSQL too, so rows compare equal exactly when the configuration is unchanged).
@@ -57,8 +57,8 @@ class SlaConfig:
     built: dict[int, BusinessCalendar] = field(default_factory=dict)
 
     def calendar(self, calendar_id: int | None) -> BusinessCalendar:
-        """The calendar for arithmetic, built on first use (a missing one counts as always open, as in
-        service.start); the same object serves later tickets, so its per-day memo stays warm."""
+        """The calendar for arithmetic, built on first use (a missing one counts as always open); the same object
+        serves later tickets, so its per-day memo stays warm."""
         if calendar_id is None:
             return ALWAYS_OPEN
         found = self.built.get(calendar_id)
@@ -102,24 +102,28 @@ def config(db: Session, raw: Raw) -> SlaConfig:
     return built
 
 
-def start_new(db: Session, raw: Raw, ticket: dict[str, Any]) -> bool:
-    """Attach the first matching policy's clocks to a ticket just created (its `hooks` snapshot). True if any."""
+def start_new(db: Session, raw: Raw, ticket: TicketRow) -> bool:
+    """The one rule that starts a ticket's SLA clocks: the first active policy (by position) whose conditions hold
+    gets a clock row, due times on the policy's calendar (else the team's, else always open), counted from
+    `ticket.created_at`. True if a policy matched."""
     cfg = config(db, raw)
     if not cfg.policies:
         return False  # a desk without SLA policies pays one query on the hot path
     tier = None
-    if cfg.needs_tier and ticket["organisation_id"] is not None:
-        found = raw.one("SELECT tier FROM organisation WHERE id = :id", {"id": ticket["organisation_id"]})
+    if cfg.needs_tier and ticket.organisation_id is not None:
+        found = raw.one("SELECT tier FROM organisation WHERE id = :id", {"id": ticket.organisation_id})
         tier = found[0] if found else None
     policy = next((p for p in cfg.policies if conditions_hold(
-        p.conditions, ticket["priority"], ticket["channel"], ticket["team_id"], ticket["organisation_id"], tier)), None)
+        p.conditions, ticket.priority, ticket.channel, ticket.team_id, ticket.organisation_id, tier)), None)
     if policy is None:
         return False
     calendar_id = policy.calendar_id
-    if calendar_id is None and ticket["team_id"] is not None:
-        calendar_id = cfg.team_calendars.get(ticket["team_id"])
+    if calendar_id is None and ticket.team_id is not None:
+        calendar_id = cfg.team_calendars.get(ticket.team_id)
     calendar = cfg.calendar(calendar_id)
-    started: datetime = ticket["created_at"]
+    started = ticket.created_at
+    if started is None:
+        raise ValueError(f"ticket {ticket.id}: its row has no creation time to start the clocks from")
     first = due(calendar, started, policy.first_response_minutes, [])
     resolution = due(calendar, started, policy.resolution_minutes, [])
     running = [d for d in (first, resolution) if d is not None]
@@ -127,7 +131,7 @@ def start_new(db: Session, raw: Raw, ticket: dict[str, Any]) -> bool:
         "INSERT INTO ticket_sla (ticket_id, policy_id, calendar_id, started_at, pauses, first_response_due,"
         f" resolution_due, next_due) VALUES (:t, :p, :c, :start, :pauses{raw.json_cast()}, :first, :resolution,"
         " :next)",
-        {"t": ticket["id"], "p": policy.id, "c": calendar_id, "start": raw.time(started), "pauses": "[]",
+        {"t": ticket.id, "p": policy.id, "c": calendar_id, "start": raw.time(started), "pauses": "[]",
          "first": raw.time(first), "resolution": raw.time(resolution), "next": raw.time(min(running) if running
                                                                                           else None)},
     )

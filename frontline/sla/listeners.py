@@ -13,14 +13,7 @@ from frontline.tickets.models import Ticket
 
 def install() -> None:
     def on_created(db: Session, event: hooks.TicketEvent) -> None:
-        if event.ticket is not None:  # a new ticket's snapshot: cached configuration, plain SQL
-            hotpath.start_new(db, Raw(db), event.ticket)
-            return
-        if Raw(db).one("SELECT 1 FROM sla_policy WHERE active = :t LIMIT 1", {"t": True}) is None:
-            return  # a desk without SLA policies pays nothing on the hot path
-        ticket = db.get(Ticket, event.ticket_id)
-        if ticket is not None:
-            service.start(db, ticket)
+        hotpath.start_new(db, Raw(db), event.new_ticket())  # cached configuration, plain SQL
 
     def on_agent_message(db: Session, event: hooks.TicketEvent) -> None:
         if event.public:

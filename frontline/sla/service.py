@@ -1,4 +1,6 @@
-"""SLA verbs: start a ticket's clocks, move them with its conversation and status, and act on breaches.
+"""SLA verbs: move a ticket's clocks with its conversation and status, and act on breaches.
+
+A new ticket's clocks are started by hotpath.start_new (the only rule for it), from the creation's typed row.
 
 Clocks pause while the ticket waits on the customer (pending) or is solved, and resume when it comes back.
 Every warning and breach is a ticket event, recorded once; breach actions run once per clock.
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from frontline.kit.db import utcnow
 from frontline.routing.service import escalate
-from frontline.sla.clocks import business_calendar, calendar_id_for, match_policy, recompute
+from frontline.sla.clocks import business_calendar, recompute
 from frontline.sla.models import METRICS, Calendar, Policy, TicketSla
 from frontline.tickets import history
 from frontline.tickets.models import Priority, Status, Ticket
@@ -33,19 +35,6 @@ def _refresh(db: Session, state: TicketSla) -> None:
     context = _context(db, state)
     if context is not None:
         recompute(state, context[0], business_calendar(context[1]))
-
-
-def start(db: Session, ticket: Ticket) -> TicketSla | None:
-    """Attach the matching policy's clocks to a new ticket (none if no policy matches)."""
-    policy = match_policy(db, ticket)
-    if policy is None:
-        return None
-    state = TicketSla(ticket_id=ticket.id, policy_id=policy.id, calendar_id=calendar_id_for(db, policy, ticket.team_id),
-                      started_at=ticket.created_at, pauses=[])
-    db.add(state)
-    _refresh(db, state)
-    db.flush()
-    return state
 
 
 def agent_replied(db: Session, ticket_id: int, at: datetime) -> None:

@@ -6,7 +6,6 @@ customer's first message and the history entry: all in the caller's transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -19,38 +18,10 @@ from frontline.kit.rawsql import Raw
 from frontline.tickets import history, hooks
 from frontline.tickets.labels import clean_tags, named_id
 from frontline.tickets.models import Priority
+from frontline.tickets.rows import TicketRow
 from frontline.tickets.sanitize import clean_html
 from frontline.tickets.schemas import TicketCreate
-
-
-@dataclass
-class NewTicket:
-    id: int
-    subject: str
-    status: str
-    priority: str
-    channel: str
-    category: str | None
-    tags: list[str]
-    contact_id: int | None
-    organisation_id: int | None
-    team_id: int | None
-    line: str | None
-    assignee_id: int | None
-    created_at: datetime
-
-
-def _team_line(raw: Raw, team_id: int) -> str | None:
-    row = raw.one("SELECT line FROM team WHERE id = :id", {"id": team_id})
-    if row is None:
-        raise InvalidInput(f"No team with id {team_id}.")
-    return str(row[0]) if row[0] else None
-
-
-def _check_assignee(raw: Raw, user_id: int) -> None:
-    row = raw.one("SELECT is_active FROM user_account WHERE id = :id", {"id": user_id})
-    if row is None or not row[0]:
-        raise InvalidInput(f"No active agent with id {user_id}.")
+from frontline.tickets.service import check_assignee, team_line
 
 
 def _organisation_for(raw: Raw, email: str) -> int | None:
@@ -100,19 +71,20 @@ def _tags(raw: Raw, ticket_id: int, names: list[str]) -> None:
         raw.run("INSERT INTO ticket_tag (ticket_id, tag_id) VALUES (:t, :g)", {"t": ticket_id, "g": tag_id})
 
 
-def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> NewTicket:
-    """Open a ticket with the customer's first message. Agents' tickets default to their first team."""
+def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> TicketRow:
+    """Open a ticket with the customer's first message. Agents' tickets default to their first team.
+
+    Returns the ticket's row as the `created` listeners (routing, SLA, rules) left it."""
     raw = Raw(db)
     now = utcnow()
     tags = clean_tags(data.tags)
     team_id = data.team_id
     if team_id is None and actor is not None and actor.team_ids:
         team_id = min(actor.team_ids)
-    team_line = _team_line(raw, team_id) if team_id is not None else None
-    if data.assignee_id is not None:
-        _check_assignee(raw, data.assignee_id)
+    default_line = team_line(raw, team_id) if team_id is not None else None
+    check_assignee(raw, data.assignee_id)
     contact_id, org_id = _customer(raw, data, now)
-    line = data.line.value if data.line else team_line
+    line = data.line.value if data.line else default_line
     category_id = _category(raw, data.category)
     ticket_id = int(raw.value(
         "INSERT INTO ticket (subject, status, priority, channel, category_id, contact_id, organisation_id, team_id,"
@@ -142,30 +114,29 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> N
                                                                          "status": data.status}),
          "now": raw.time(now)},
     )
-    new = NewTicket(
-        id=ticket_id, subject=data.subject, status=data.status, priority=data.priority, channel=data.channel.value,
-        category=data.category or None, tags=sorted(tags), contact_id=contact_id, organisation_id=org_id,
-        team_id=team_id, line=line, assignee_id=data.assignee_id, created_at=now,
+    new = TicketRow(
+        id=ticket_id, status=data.status, priority=int(Priority[data.priority]), channel=data.channel.value,
+        subject=data.subject, team_id=team_id, line=line, assignee_id=data.assignee_id, category_id=category_id,
+        contact_id=contact_id, organisation_id=org_id, created_at=now, updated_at=now,
+        category=data.category or None, tags=sorted(tags),
     )
-    snapshot = {"id": ticket_id, "subject": data.subject, "status": data.status,
-                "priority": int(Priority[data.priority]), "channel": data.channel.value, "category_id": category_id,
-                "tags": list(new.tags), "contact_id": contact_id,
-                "organisation_id": org_id, "team_id": team_id, "line": line, "assignee_id": data.assignee_id,
-                "created_at": now}
     event = hooks.TicketEvent("created", ticket_id, actor, message_id=message_id,
-                              text=f"{data.subject}\n{data.description}", ticket=snapshot)
+                              text=f"{data.subject}\n{data.description}", ticket=new)
     if hooks.emit(db, event):
         db.flush()
         _reread(raw, new)
     return new
 
 
-def _reread(raw: Raw, new: NewTicket) -> None:
-    """Listeners (routing, SLA) may have classified or assigned the ticket: show what it is now."""
+def _reread(raw: Raw, new: TicketRow) -> None:
+    """Listeners may have changed the ticket through the ORM too (a rule's status or assignee action): show what
+    it is now."""
     row = raw.one(
-        "SELECT t.status, t.priority, t.team_id, t.line, t.assignee_id, c.name FROM ticket t"
+        "SELECT t.status, t.priority, t.team_id, t.line, t.assignee_id, t.category_id, c.name FROM ticket t"
         " LEFT JOIN category c ON c.id = t.category_id WHERE t.id = :id", {"id": new.id},
     )
     if row is not None:
-        new.status, priority, new.team_id, new.line, new.assignee_id, new.category = row
-        new.priority = Priority(priority).name
+        new.status, new.priority, new.team_id, new.line, new.assignee_id, new.category_id, new.category = row
+    if new.tags is None:  # a rule carried out through the services may have changed them
+        new.tags = sorted(str(r[0]) for r in raw.rows(
+            "SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id WHERE tt.ticket_id = :t", {"t": new.id}))

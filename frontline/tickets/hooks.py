@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
+from frontline.tickets.rows import TicketRow
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,15 @@ class TicketEvent:
     text: str = ""
     fields: tuple[str, ...] = ()
     public: bool = True  # for messages: False for an internal note
-    # "created" events from tickets.create: the new ticket's columns (id, subject, status, priority as a number,
-    # channel, category_id, tags, contact_id, organisation_id, team_id, line, assignee_id, created_at, and
-    # "sentiment": (score, label) once routing scored the first message). Listeners that change the ticket in
-    # plain SQL keep it up to date, so later listeners need not read the row. None when not given.
-    ticket: dict[str, Any] | None = field(default=None, compare=False)
+    # "created" events (tickets.create, the only place that emits them) carry the new ticket's row; listeners that
+    # change the ticket in plain SQL keep it up to date, so later listeners need not read it. None on other kinds.
+    ticket: TicketRow | None = field(default=None, compare=False)
+
+    def new_ticket(self) -> TicketRow:
+        """The row of a `created` event (every `created` event carries one)."""
+        if self.ticket is None:
+            raise TypeError(f"a '{self.kind}' event of ticket {self.ticket_id} carries no ticket row")
+        return self.ticket
 
 
 Listener = Callable[[Session, TicketEvent], None]

@@ -11,6 +11,7 @@ import pytest
 
 from frontline.routing import training
 from frontline.routing.classifier import Example, _pipeline, _usable, train
+from frontline.tickets.models import Priority
 from tests.factories import make_agent, make_team
 from tests.routing.test_classifier import _examples
 
@@ -103,7 +104,7 @@ def test_confident_suggestions_and_assignment_on_a_customer_ticket(client, datab
             "subject": "Export report fails", "description": "export error 500 crash report dashboard",
             "customer": {"email": "c@client.example"}, "priority": "low", "channel": "email"}))
     assert new.category == "Bug" and new.team_id == team.id and new.line == "L2"
-    assert new.priority == "high" and new.assignee_id == agent.user.id
+    assert new.priority == Priority.high and new.assignee_id == agent.user.id
     events = client.get(f"/api/v1/tickets/{new.id}/events", headers=desk.admin.headers).json()
     changes = [(e["field"], e["old_value"], e["new_value"], e["data"]) for e in events if e["kind"] == "changed"]
     assert changes == [("category", None, "Bug", {"by": "classifier"}),

@@ -79,8 +79,9 @@ def test_quick_actions_leave_what_the_service_leaves(client, database, desk):
     assert all(h[5]["by"] == "rule" for h in quick_state["history"] if h[0] != "rule_fired")
 
 
-def test_quick_actions_on_a_new_ticket_keep_its_snapshot(client, desk):
-    """On creation the rules work on the snapshot; what a rule changed is what the next rule and the reply see."""
+def test_quick_actions_on_a_new_ticket_keep_its_row(client, desk):
+    """On creation the rules work on the ticket's row; what a rule changed is what the next rule and the creation's
+    answer see (its tags included), and the answer is what is stored."""
     post_rule(client, desk.supervisor.headers, name="tag", events=["created"], position=1,
               conditions={"all": [{"field": "subject", "op": "contains", "value": "invoice"}]},
               actions=[{"type": "add_tag", "value": "billing"}, {"type": "set_priority", "value": "high"}])
@@ -90,6 +91,19 @@ def test_quick_actions_on_a_new_ticket_keep_its_snapshot(client, desk):
               actions=[{"type": "set_category", "value": "Invoices"}])
     t = client.post("/api/v1/tickets", json=ticket_payload(subject="Wrong invoice"), headers=desk.agent1.headers)
     body = t.json()
-    assert (body["priority"], body["category"]) == ("high", "Invoices")
+    assert (body["priority"], body["category"], body["tags"]) == ("high", "Invoices", ["billing"])
     stored = client.get(f"/api/v1/tickets/{body['id']}", headers=desk.admin.headers).json()
     assert stored["tags"] == ["billing"] and stored["category"] == "Invoices"
+
+
+def test_a_rule_through_the_services_on_a_new_ticket_shows_in_the_answer(client, desk):
+    """A rule with an action the quick path does not take (status) changes the ticket through the ORM: the
+    creation's answer rereads it, tags included."""
+    post_rule(client, desk.supervisor.headers, name="open and tag", events=["created"],
+              conditions={"all": [{"field": "subject", "op": "contains", "value": "refund"}]},
+              actions=[{"type": "set_status", "value": "open"}, {"type": "add_tag", "value": "money"}])
+    body = client.post("/api/v1/tickets", json=ticket_payload(subject="Refund please", tags=["vip"]),
+                       headers=desk.agent1.headers).json()
+    stored = client.get(f"/api/v1/tickets/{body['id']}", headers=desk.admin.headers).json()
+    assert (body["status"], body["tags"]) == ("open", ["money", "vip"])
+    assert (stored["status"], stored["tags"]) == ("open", ["money", "vip"])

@@ -1,5 +1,5 @@
 """The SLA configuration cached per process for new tickets: every change is seen by the very next ticket, and the
-cached hot path stores the same clocks as `service.start`."""
+clocks it starts (the only way a ticket's clocks start) follow the policies' order and calendars."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
 
-from frontline.sla import service
+from frontline.kit.rawsql import Raw
+from frontline.sla import hotpath
 from frontline.sla.models import TeamCalendar, TicketSla
 from frontline.tickets.models import Ticket
+from frontline.tickets.rows import TicketRow
 from tests.factories import ticket_payload
 
 ALWAYS = {"name": "Always", "timezone": "UTC", "always_open": True}
@@ -88,29 +90,33 @@ def test_a_change_made_elsewhere_in_plain_sql_is_seen(client, database, desk):
     assert _first_response_minutes(database, _new_ticket(client, desk)) == 15
 
 
-def test_cached_hot_path_stores_what_service_start_stores(client, database, desk):
+def test_first_matching_policy_on_its_calendar_and_a_restart_from_the_loaded_ticket_agrees(client, database, desk):
+    """Policies by position, the policy's calendar before the team's; starting the clocks again from the ticket as
+    loaded through the ORM (`TicketRow.of`) stores exactly what creation stored from its own row."""
     office = _calendar(client, desk, {"name": "Office", "timezone": "Europe/Moscow",
                                       "weekly_hours": {"mon-fri": "09:00-18:00"}, "holidays": ["2026-12-31"]})
     night = _calendar(client, desk, {"name": "Night", "timezone": "Asia/Tokyo",
                                      "weekly_hours": {"mon-sun": "20:00-24:00"}})
     with database.session() as db:
         db.add(TeamCalendar(team_id=desk.l1.id, calendar_id=night))
-    _policy(client, desk, name="Urgent", position=1, calendar_id=office, first_response_minutes=30,
-            resolution_minutes=240, conditions={"priority": ["urgent"]})
-    _policy(client, desk, name="Team hours", position=5, first_response_minutes=90, resolution_minutes=600,
-            conditions={"team_id": [desk.l1.id]})
-    _policy(client, desk, name="Email", position=9, calendar_id=office, next_response_minutes=60,
-            resolution_minutes=480, conditions={"channel": ["email"]})
-    cases = [_new_ticket(client, desk, priority="urgent"), _new_ticket(client, desk, team_id=desk.l1.id),
-             _new_ticket(client, desk, channel="email", team_id=desk.l2.id), _new_ticket(client, desk, channel="web",
-                                                                                          team_id=desk.l2.id)]
+    urgent = _policy(client, desk, name="Urgent", position=1, calendar_id=office, first_response_minutes=30,
+                     resolution_minutes=240, conditions={"priority": ["urgent"]})
+    team = _policy(client, desk, name="Team hours", position=5, first_response_minutes=90, resolution_minutes=600,
+                   conditions={"team_id": [desk.l1.id]})
+    email = _policy(client, desk, name="Email", position=9, calendar_id=office, next_response_minutes=60,
+                    resolution_minutes=480, conditions={"channel": ["email"]})
+    cases = [_new_ticket(client, desk, priority="urgent", team_id=desk.l1.id),
+             _new_ticket(client, desk, team_id=desk.l1.id),
+             _new_ticket(client, desk, channel="email", team_id=desk.l2.id),
+             _new_ticket(client, desk, channel="web", team_id=desk.l2.id)]
     columns = ("policy_id", "calendar_id", "started_at", "first_response_due", "next_response_due", "resolution_due",
                "next_due", "pauses")
-    hot = {}
+    created = {}
     for ticket_id in cases:
         state = _clocks(database, ticket_id)
-        hot[ticket_id] = None if state is None else tuple(getattr(state, c) for c in columns)
-    assert [hot[t][0] if hot[t] else None for t in cases].count(None) == 1  # the web ticket of L2 matches nothing
+        created[ticket_id] = None if state is None else tuple(getattr(state, c) for c in columns)
+    assert [created[t][:2] if created[t] else None for t in cases] == [
+        (urgent["id"], office), (team["id"], night), (email["id"], office), None]
     with database.session() as db:
         for ticket_id in cases:
             state = db.get(TicketSla, ticket_id)
@@ -118,16 +124,13 @@ def test_cached_hot_path_stores_what_service_start_stores(client, database, desk
                 db.delete(state)
         db.flush()
         for ticket_id in cases:
-            service.start(db, db.get(Ticket, ticket_id))
+            hotpath.start_new(db, Raw(db), TicketRow.of(db.get(Ticket, ticket_id)))
     for ticket_id in cases:
         state = _clocks(database, ticket_id)
-        assert (None if state is None else tuple(getattr(state, c) for c in columns)) == hot[ticket_id]
+        assert (None if state is None else tuple(getattr(state, c) for c in columns)) == created[ticket_id]
 
 
 def test_configuration_is_built_once_while_unchanged(client, database, desk):
-    from frontline.kit.rawsql import Raw
-    from frontline.sla import hotpath
-
     calendar = _calendar(client, desk, ALWAYS)
     policy = _policy(client, desk, calendar_id=calendar, first_response_minutes=60)
     with database.session() as db:

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select, text
 
-from frontline.sla import service
+from frontline.kit.rawsql import Raw
+from frontline.sla import hotpath, service
 from frontline.sla.models import TicketSla
 from frontline.tickets.models import Ticket, TicketEvent
+from frontline.tickets.rows import TicketRow
 from tests.factories import ticket_payload
 
 MOSCOW_HOURS = {"name": "Moscow office", "timezone": "Europe/Moscow", "weekly_hours": {"mon-fri": "09:00-18:00"}}
@@ -32,7 +34,7 @@ def _ticket_at(client, database, agent, created: datetime, **payload) -> int:
         db.flush()
         ticket = db.get(Ticket, t["id"])
         ticket.created_at = created
-        service.start(db, ticket)
+        hotpath.start_new(db, Raw(db), TicketRow.of(ticket))
     return t["id"]
 
 

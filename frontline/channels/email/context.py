@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from frontline.channels.email.thread_match import base_address
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
+from frontline.tickets.rows import TicketRow
 
 _MAILBOX_COLUMNS = ("id, address, team_id, default_line, default_priority, auto_ack, auto_ack_subject_en,"
                     " auto_ack_body_en, auto_ack_subject_ru, auto_ack_body_ru, closed_reply")
@@ -40,14 +41,6 @@ class MailboxConfig:
     def template(self, part: str, language: str) -> str:
         """'subject' or 'body' of the acknowledgement in 'en' or 'ru'."""
         return str(getattr(self, f"auto_ack_{part}_{language}") or "")
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    id: int
-    status: str
-    contact_id: int | None
-    merged_into_id: int | None
 
 
 class IntakeContext:
@@ -78,8 +71,12 @@ class IntakeContext:
         return self._own
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
-        row = self.sql.one("SELECT status, contact_id, merged_into_id FROM ticket WHERE id = :t", {"t": ticket_id})
-        return TicketRow(ticket_id, str(row[0]), row[1], row[2]) if row is not None else None
+        row = self.sql.one("SELECT status, priority, contact_id, merged_into_id FROM ticket WHERE id = :t",
+                           {"t": ticket_id})
+        if row is None:
+            return None
+        return TicketRow(id=ticket_id, status=str(row[0]), priority=int(row[1]), contact_id=row[2],
+                         merged_into_id=row[3])
 
     def event(self, ticket_id: int, kind: str, data: dict[str, Any]) -> None:
         """A ticket history entry by the system (what tickets.history.record writes, without the ORM)."""

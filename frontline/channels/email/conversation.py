@@ -7,7 +7,7 @@ visible warnings, and whether the sender gets an auto-acknowledgement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from frontline.channels.email import outbound
 from frontline.channels.email.body import MessageBody, message_body
-from frontline.channels.email.context import IntakeContext, MailboxConfig, TicketRow, context_of
+from frontline.channels.email.context import IntakeContext, MailboxConfig, context_of
 from frontline.channels.email.models import ClosedReply, RawStatus
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.senders import customer_ref
@@ -27,6 +27,7 @@ from frontline.tickets import history, hooks
 from frontline.tickets.create import create_ticket
 from frontline.tickets.messages import add_customer_message
 from frontline.tickets.models import Channel, Status, Ticket
+from frontline.tickets.rows import TicketRow
 from frontline.tickets.schemas import CustomerRef, TicketCreate
 from frontline.tickets.storage import store_bytes
 
@@ -291,7 +292,7 @@ def deliver(db: Session, settings: Settings, mailbox_id: int, raw_id: int, raw: 
             assert orm_ticket is not None
             _reopen_closed(db, orm_ticket)
             db.flush()
-            return join(db, settings, mail, TicketRow(ticket.id, Status.open, ticket.contact_id, None), by=match.by,
+            return join(db, settings, mail, replace(ticket, status=Status.open), by=match.by,
                         context=ctx)
         return new_ticket(db, settings, mail, follow_up_of=ticket.id, context=ctx)
     flood = _flood_ticket(sql, settings, mail.sender) if mail.sender else None
