@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
-from frontline.contacts.service import normalise_identity
+from frontline.contacts.service import contact_for_email
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
@@ -53,14 +53,6 @@ def _check_assignee(raw: Raw, user_id: int) -> None:
         raise InvalidInput(f"No active agent with id {user_id}.")
 
 
-def _organisation_for(raw: Raw, email: str) -> int | None:
-    domain = email.rsplit("@", 1)[-1]
-    for org_id, domains in raw.rows("SELECT id, domains FROM organisation ORDER BY id"):
-        if domain in (d.lower() for d in raw.read_json(domains) or []):
-            return int(org_id)
-    return None
-
-
 def _customer(raw: Raw, data: TicketCreate, now: datetime) -> tuple[int | None, int | None]:
     """(contact id, organisation id) of the ticket's customer, creating the contact on first contact."""
     if data.contact_id is not None:
@@ -70,22 +62,8 @@ def _customer(raw: Raw, data: TicketCreate, now: datetime) -> tuple[int | None, 
         return data.contact_id, row[0]
     if data.customer is None:
         return None, None
-    email = normalise_identity("email", data.customer.email)
-    row = raw.one(
-        "SELECT c.id, c.organisation_id FROM contact_identity i JOIN contact c ON c.id = i.contact_id "
-        "WHERE i.kind = 'email' AND i.value = :value", {"value": email},
-    )
-    if row is not None:
-        return int(row[0]), row[1]
-    org_id = _organisation_for(raw, email)
-    contact_id = raw.value(
-        "INSERT INTO contact (name, language, organisation_id, notes, created_at, updated_at) "
-        "VALUES (:name, NULL, :org, '', :now, :now) RETURNING id",
-        {"name": data.customer.name or email.split("@")[0], "org": org_id, "now": raw.time(now)},
-    )
-    raw.run("INSERT INTO contact_identity (contact_id, kind, value) VALUES (:c, 'email', :v)",
-                {"c": contact_id, "v": email})
-    return int(contact_id), org_id
+    contact = contact_for_email(raw, data.customer.email, name=data.customer.name, now=now)
+    return contact.id, contact.organisation_id
 
 
 def _category(raw: Raw, name: str | None) -> int | None:

@@ -20,7 +20,9 @@ from frontline.channels.email.models import ClosedReply, RawStatus
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.senders import customer_ref
 from frontline.channels.email.thread_match import base_address, find_thread, sender_is_known
+from frontline.contacts.service import contact_for_email
 from frontline.kit.db import utcnow
+from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
 from frontline.tickets import history, hooks
@@ -180,21 +182,11 @@ def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of:
 
 
 def _author(sql: Raw, mail: Incoming) -> int | None:
-    """The sender's contact, created on first contact (plain SQL: this runs for every reply)."""
-    address = mail.sender
-    if "@" not in address or len(address) > 320:
+    """The sender's contact, created on first contact like every customer's (contacts.service)."""
+    try:
+        return contact_for_email(sql, mail.sender, name=mail.parsed.from_[0]).id
+    except InvalidInput:  # no address, or one no contact can have
         return None
-    row = sql.one("SELECT contact_id FROM contact_identity WHERE kind = 'email' AND value = :v", {"v": address})
-    if row is not None:
-        return int(row[0])
-    now = sql.time(utcnow())
-    contact_id = int(sql.value(
-        "INSERT INTO contact (name, organisation_id, notes, created_at, updated_at) VALUES (:name, NULL, '', :now,"
-        " :now) RETURNING id", {"name": (mail.parsed.from_[0] or address.split("@")[0])[:200], "now": now},
-    ))
-    sql.run("INSERT INTO contact_identity (contact_id, kind, value) VALUES (:c, 'email', :v)",
-            {"c": contact_id, "v": address})
-    return contact_id
 
 
 def _add_message(ctx: IntakeContext, ticket_id: int, body: MessageBody, author_id: int | None) -> int:
