@@ -38,6 +38,7 @@ class NewTicket:
     line: str | None
     assignee_id: int | None
     created_at: datetime
+    message_id: int | None = None  # the customer's first message (None when the ticket was opened without text)
 
 
 def _team_line(raw: Raw, team_id: int) -> str | None:
@@ -103,27 +104,20 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> N
          "creator": actor.user_id if actor else None, "now": raw.time(now)},
     ))
     _tags(raw, ticket_id, tags)
-    message_id = None
+    message_id: int | None = None
     if data.description or data.description_html:
-        message_id = raw.value(
+        message_id = int(raw.value(
             "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, body_html, created_at)"
             " VALUES (:t, 'inbound', :channel, :contact, :text, :html, :now) RETURNING id",
             {"t": ticket_id, "channel": data.channel.value, "contact": contact_id, "text": data.description,
              "html": clean_html(data.description_html) if data.description_html else None, "now": raw.time(now)},
-        )
-    actor_fields = history.actor_fields(actor)
-    raw.run(
-        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, actor_user_id, actor_contact_id, data, created_at)"
-        f" VALUES (:t, 'created', :kind, :user, :contact, :data{raw.json_cast()}, :now)",
-        {"t": ticket_id, "kind": actor_fields["actor_kind"], "user": actor_fields["actor_user_id"],
-         "contact": actor_fields["actor_contact_id"], "data": raw.json({"channel": data.channel.value,
-                                                                         "status": data.status}),
-         "now": raw.time(now)},
-    )
+        ))
+    history.write(raw, [history.entry(ticket_id, "created", actor,
+                                      data={"channel": data.channel.value, "status": data.status})], now)
     new = NewTicket(
         id=ticket_id, subject=data.subject, status=data.status, priority=data.priority, channel=data.channel.value,
         category=data.category or None, tags=sorted(tags), contact_id=contact_id, organisation_id=org_id,
-        team_id=team_id, line=line, assignee_id=data.assignee_id, created_at=now,
+        team_id=team_id, line=line, assignee_id=data.assignee_id, created_at=now, message_id=message_id,
     )
     snapshot = {"id": ticket_id, "subject": data.subject, "status": data.status,
                 "priority": int(Priority[data.priority]), "channel": data.channel.value, "category_id": category_id,
