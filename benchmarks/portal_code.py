@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from frontline.api.app import create_app
 from frontline.channels.email.schemas import MailboxCreate
 from frontline.channels.email.service import create_mailbox
-from frontline.contacts.service import find_or_create_by_email
+from frontline.contacts.service import contact_for_email
 from frontline.kit.db import get_database
 from frontline.kit.settings import Settings
 from frontline.portal import login
@@ -63,7 +63,7 @@ def run(kind: str, repetitions: int) -> None:
                                                              "smtp_host": "127.0.0.1", "smtp_port": free_port(),
                                                              "smtp_security": "none"}))
             for i in range(repetitions):
-                find_or_create_by_email(db, f"known{i}@client.example", "Known")
+                contact_for_email(db, f"known{i}@client.example", name="Known")
         logging.getLogger("frontline.portal.mail").setLevel(logging.ERROR)  # the refused sends are expected
         login.REQUESTS_PER_IP = 10 ** 9  # one client asks for every code here
         watch = Stopwatch(create_app(settings))

@@ -126,7 +126,8 @@ def long_ticket(url: str, team_id: int, agent_id: int, messages: int) -> int:
         ticket = access_ticket(db, agent, new.id)
         for n in range(messages - 1):
             if n % 3 == 0:
-                add_customer_message(db, ticket, f"Customer follow-up {n}: still broken " * 5, None)
+                add_customer_message(db, ticket, f"Customer follow-up {n}: still broken " * 5, None,
+                                     channel=ticket.channel)
             else:
                 kind = "reply" if n % 3 == 1 else "note"
                 add_agent_message(db, ticket, MessageCreate(kind=kind, body_text=f"Agent answer {n} " * 8,

@@ -83,3 +83,13 @@ def ticket_payload(**overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
+
+
+def make_organisation(database: Database, name: str | None = None, domains: list[str] | None = None) -> int:
+    """An organisation (a customer company) claiming the given e-mail domains; returns its id."""
+    from frontline.contacts.schemas import OrganisationCreate
+    from frontline.contacts.service import create_organisation
+
+    with database.session() as db:
+        return create_organisation(db, OrganisationCreate(name=name or f"Company {next(_seq)}",
+                                                          domains=domains or [])).id

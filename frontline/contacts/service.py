@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontline.contacts import queries
 from frontline.contacts.models import Contact, ContactIdentity, IdentityKind, Organisation
 from frontline.contacts.schemas import ContactCreate, ContactUpdate, OrganisationCreate, OrganisationUpdate
+from frontline.kit.db import utcnow
 from frontline.kit.errors import Conflict, InvalidInput, NotFound
+from frontline.kit.rawsql import Raw
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
@@ -20,7 +25,7 @@ def normalise_identity(kind: str, value: str) -> str:
     value = value.strip()
     if kind == IdentityKind.email:
         value = value.lower()
-        if not _EMAIL.match(value):
+        if not _EMAIL.match(value) or len(value) > 320:
             raise InvalidInput(f"'{value}' is not an e-mail address.")
     elif kind == IdentityKind.phone:
         digits = re.sub(r"[^\d+]", "", value)
@@ -47,13 +52,35 @@ def find_contact(db: Session, kind: str, value: str) -> Contact | None:
     )
 
 
-def organisation_for_email(db: Session, email: str) -> int | None:
+def organisation_for_email(db: Session | Raw, email: str) -> int | None:
     """Contacts join the organisation that claims their e-mail domain."""
-    domain = email.rsplit("@", 1)[-1].lower()
-    for org_id, domains in db.execute(select(Organisation.id, Organisation.domains)):
-        if domain in (d.lower() for d in domains or []):
-            return org_id
-    return None
+    raw = db if isinstance(db, Raw) else Raw(db)
+    return queries.organisation_by_domain(raw, email.rsplit("@", 1)[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRef:
+    id: int
+    organisation_id: int | None
+    created: bool
+
+
+def contact_for_email(db: Session | Raw, address: str, *, name: str = "", language: str | None = None,
+                      now: datetime | None = None) -> ContactRef:
+    """The contact with this e-mail address, created on first contact (with the e-mail identity, and the
+    organisation that claims the address's domain). Every path that meets a new address uses this one: ticket
+    creation (API, portal, e-mail), replies by e-mail, confirmed senders. Plain SQL: it runs for every mail.
+    Raises InvalidInput for an address no contact can have."""
+    raw = db if isinstance(db, Raw) else Raw(db)
+    address = normalise_identity(IdentityKind.email, address)
+    found = queries.contact_by_identity(raw, IdentityKind.email.value, address)
+    if found is not None:
+        return ContactRef(found[0], found[1], created=False)
+    org_id = organisation_for_email(raw, address)
+    contact_id = queries.insert_contact(raw, (name or address.split("@")[0])[:200], language, org_id,
+                                        now or utcnow())
+    queries.insert_identity(raw, contact_id, IdentityKind.email.value, address)
+    return ContactRef(contact_id, org_id, created=True)
 
 
 def _check_organisation(db: Session, organisation_id: int | None) -> None:
@@ -83,13 +110,6 @@ def create_contact(db: Session, data: ContactCreate) -> Contact:
     db.flush()
     _add_identities(db, contact.id, pairs)
     db.flush()
-    return contact
-
-
-def find_or_create_by_email(db: Session, email: str, name: str = "") -> Contact:
-    contact = find_contact(db, IdentityKind.email, email)
-    if contact is None:
-        contact = create_contact(db, ContactCreate(name=name or email.split("@")[0], emails=[email]))
     return contact
 
 

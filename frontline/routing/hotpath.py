@@ -17,26 +17,20 @@ from sqlalchemy.orm.util import identity_key
 from frontline.kit.rawsql import Raw
 from frontline.routing.assign import pick_agent
 from frontline.routing.classifier import Classifier
-from frontline.tickets.history import display
+from frontline.tickets import history
 from frontline.tickets.labels import named_id
 from frontline.tickets.models import Priority, Ticket
 from frontline.tickets.rows import TicketRow
 
 
-def _event(raw: Raw, ticket_id: int, field: str, old: Any, new: Any, by: str, now: Any,
-           extra: dict[str, object] | None = None) -> dict[str, Any]:
-    """A system 'changed' history row, as tickets.history.record writes it."""
-    return {"t": ticket_id, "field": field, "old": display(field, old), "new": display(field, new),
-            "data": raw.json({"by": by, **(extra or {})}), "now": now}
-
-
-def record_events(raw: Raw, rows: list[dict[str, Any]]) -> None:
-    raw.many("INSERT INTO ticket_event (ticket_id, kind, field, old_value, new_value, actor_kind, data, created_at)"
-             f" VALUES (:t, 'changed', :field, :old, :new, 'system', :data{raw.json_cast()}, :now)", rows)
+def _event(ticket_id: int, field: str, old: Any, new: Any, by: str,
+           extra: dict[str, object] | None = None) -> history.Entry:
+    """A system 'changed' history entry."""
+    return history.entry(ticket_id, "changed", field=field, old=old, new=new, data={"by": by, **(extra or {})})
 
 
 def classify(raw: Raw, ticket: TicketRow, model: Classifier, text: str, *, threshold: float,
-             apply_priority: bool, now: datetime, events: list[dict[str, Any]]) -> dict[str, Any]:
+             apply_priority: bool, now: datetime, events: list[history.Entry]) -> dict[str, Any]:
     """Store the suggestions; apply confident ones to fields left empty (priority only when `apply_priority`: a
     customer's ticket). Updates `ticket`; returns the ticket columns changed."""
     changed: dict[str, Any] = {}
@@ -48,19 +42,19 @@ def classify(raw: Raw, ticket: TicketRow, model: Classifier, text: str, *, thres
             if s.field == "category" and ticket.category_id is None:
                 ticket.category_id = changed["category_id"] = named_id(raw, "category", s.value)
                 ticket.category = s.value
-                events.append(_event(raw, ticket.id, "category", None, s.value, "classifier", stamp))
+                events.append(_event(ticket.id, "category", None, s.value, "classifier"))
                 applied = True
             elif s.field == "team" and ticket.team_id is None:
                 team = raw.one("SELECT id, line FROM team WHERE name = :n", {"n": s.value})
                 if team is not None:
                     ticket.team_id = changed["team_id"] = int(team[0])
                     ticket.line = changed["line"] = ticket.line or team[1]
-                    events.append(_event(raw, ticket.id, "team_id", None, team[0], "classifier", stamp))
+                    events.append(_event(ticket.id, "team_id", None, team[0], "classifier"))
                     applied = True
             elif s.field == "priority" and apply_priority and s.value in Priority.__members__:
                 new = int(Priority[s.value])
                 if new != ticket.priority:
-                    events.append(_event(raw, ticket.id, "priority", ticket.priority, new, "classifier", stamp))
+                    events.append(_event(ticket.id, "priority", ticket.priority, new, "classifier"))
                     ticket.priority = changed["priority"] = new
                 applied = True
         suggestions.append({"t": ticket.id, "f": s.field, "v": s.value, "c": round(s.confidence, 4),
@@ -84,7 +78,7 @@ def assign_after_rules(db: Session, raw: Raw, ticket: TicketRow, now: datetime) 
     chosen, why = picked
     ticket.assignee_id = chosen
     raw.run("UPDATE ticket SET assignee_id = :a WHERE id = :id", {"a": chosen, "id": ticket.id})
-    record_events(raw, [_event(raw, ticket.id, "assignee_id", None, chosen, "routing", raw.time(now), why)])
+    history.write(raw, [_event(ticket.id, "assignee_id", None, chosen, "routing", why)], now)
     loaded = db.identity_map.get(identity_key(Ticket, ticket.id))
     if loaded is not None:  # a rule loaded it through the ORM: reread
         db.expire(loaded)
@@ -93,15 +87,15 @@ def assign_after_rules(db: Session, raw: Raw, ticket: TicketRow, now: datetime) 
 def route_new(db: Session, raw: Raw, ticket: TicketRow, *, model: Classifier | None, text: str,
               threshold: float, apply_priority: bool, now: datetime, defer_skill_based: bool = False) -> None:
     """Classify and assign a ticket just created; updates `ticket` (the event's row) with what changed."""
-    events: list[dict[str, Any]] = []
+    events: list[history.Entry] = []
     changed = (classify(raw, ticket, model, text, threshold=threshold, apply_priority=apply_priority, now=now,
                         events=events) if model is not None else {})
     picked = pick_agent(db, raw, ticket, now, defer_skill_based=defer_skill_based)
     if picked is not None:
         chosen, why = picked
         ticket.assignee_id = changed["assignee_id"] = chosen
-        events.append(_event(raw, ticket.id, "assignee_id", None, chosen, "routing", raw.time(now), why))
+        events.append(_event(ticket.id, "assignee_id", None, chosen, "routing", why))
     if changed:
         raw.run(f"UPDATE ticket SET {', '.join(f'{k} = :{k}' for k in changed)} WHERE id = :id",
                 {**changed, "id": ticket.id})
-    record_events(raw, events)
+    history.write(raw, events, now)

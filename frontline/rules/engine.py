@@ -24,6 +24,7 @@ from frontline.rules.conditions import Compiled, compile_conditions, parse_block
 from frontline.rules.facts import TicketFacts
 from frontline.rules.models import Rule, RuleKind, WebhookEndpoint
 from frontline.rules.quick import QuickActions, quick
+from frontline.tickets import history
 from frontline.tickets.models import Ticket, TicketEvent
 from frontline.tickets.rows import TicketRow
 
@@ -171,11 +172,9 @@ def fire(db: Session, rule: LoadedRule, ticket_id: int, prefix: str, *, cause: s
 
 def _fired(raw: Raw, ticket_id: int, rule: LoadedRule, cause: str) -> int:
     """The firing itself, in plain SQL; everything after it in the ticket's history is what the actions wrote."""
-    return int(raw.value(
-        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, data, created_at) VALUES (:t, 'rule_fired', 'system',"
-        f" :data{raw.json_cast()}, :now) RETURNING id",
-        {"t": ticket_id, "data": raw.json({"rule_id": rule.id, "rule": rule.name, "on": cause}),
-         "now": raw.time(utcnow())}))
+    [fired] = history.write(raw, [history.entry(ticket_id, "rule_fired",
+                                                data={"rule_id": rule.id, "rule": rule.name, "on": cause})])
+    return fired
 
 
 def fire_quick(db: Session, rule: LoadedRule, facts: TicketFacts, *, cause: str) -> None:

@@ -27,7 +27,7 @@ from frontline.kit.db import utcnow
 from frontline.kit.errors import FrontlineError, InvalidInput
 from frontline.kit.rawsql import Raw
 from frontline.rules.facts import TicketFacts
-from frontline.tickets import hooks
+from frontline.tickets import history, hooks
 from frontline.tickets.history import display
 from frontline.tickets.labels import clean_tags, named_id
 from frontline.tickets.models import Priority, Ticket
@@ -156,11 +156,8 @@ class QuickActions:
 
     def _history(self, kind: str, field: str | None, old: str | None, new: str | None,
                  data: dict[str, Any] | None) -> None:
-        raw = self.raw
-        raw.run("INSERT INTO ticket_event (ticket_id, kind, field, old_value, new_value, actor_kind, data, created_at)"
-                f" VALUES (:t, :kind, :field, :old, :new, 'system', :data{raw.json_cast()}, :now)",
-                {"t": self.ticket_id, "kind": kind, "field": field, "old": old, "new": new,
-                 "data": raw.json({**(data or {}), **self.stamp}), "now": raw.time(self.now)})
+        history.write(self.raw, [history.Entry(self.ticket_id, kind, field, old, new, {**(data or {}), **self.stamp},
+                                               "system", None, None)], self.now)
 
     def _expire(self) -> None:
         """A copy of the ticket the session already holds must reread what was written here."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
-from frontline.contacts.service import normalise_identity
+from frontline.contacts.service import contact_for_email
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
@@ -24,14 +24,6 @@ from frontline.tickets.schemas import TicketCreate
 from frontline.tickets.service import check_assignee, team_line
 
 
-def _organisation_for(raw: Raw, email: str) -> int | None:
-    domain = email.rsplit("@", 1)[-1]
-    for org_id, domains in raw.rows("SELECT id, domains FROM organisation ORDER BY id"):
-        if domain in (d.lower() for d in raw.read_json(domains) or []):
-            return int(org_id)
-    return None
-
-
 def _customer(raw: Raw, data: TicketCreate, now: datetime) -> tuple[int | None, int | None]:
     """(contact id, organisation id) of the ticket's customer, creating the contact on first contact."""
     if data.contact_id is not None:
@@ -41,22 +33,8 @@ def _customer(raw: Raw, data: TicketCreate, now: datetime) -> tuple[int | None, 
         return data.contact_id, row[0]
     if data.customer is None:
         return None, None
-    email = normalise_identity("email", data.customer.email)
-    row = raw.one(
-        "SELECT c.id, c.organisation_id FROM contact_identity i JOIN contact c ON c.id = i.contact_id "
-        "WHERE i.kind = 'email' AND i.value = :value", {"value": email},
-    )
-    if row is not None:
-        return int(row[0]), row[1]
-    org_id = _organisation_for(raw, email)
-    contact_id = raw.value(
-        "INSERT INTO contact (name, language, organisation_id, notes, created_at, updated_at) "
-        "VALUES (:name, NULL, :org, '', :now, :now) RETURNING id",
-        {"name": data.customer.name or email.split("@")[0], "org": org_id, "now": raw.time(now)},
-    )
-    raw.run("INSERT INTO contact_identity (contact_id, kind, value) VALUES (:c, 'email', :v)",
-                {"c": contact_id, "v": email})
-    return int(contact_id), org_id
+    contact = contact_for_email(raw, data.customer.email, name=data.customer.name, now=now)
+    return contact.id, contact.organisation_id
 
 
 def _category(raw: Raw, name: str | None) -> int | None:
@@ -97,28 +75,21 @@ def create_ticket(db: Session, actor: Principal | None, data: TicketCreate) -> T
          "creator": actor.user_id if actor else None, "now": raw.time(now)},
     ))
     _tags(raw, ticket_id, tags)
-    message_id = None
+    message_id: int | None = None
     if data.description or data.description_html:
-        message_id = raw.value(
+        message_id = int(raw.value(
             "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, body_html, created_at)"
             " VALUES (:t, 'inbound', :channel, :contact, :text, :html, :now) RETURNING id",
             {"t": ticket_id, "channel": data.channel.value, "contact": contact_id, "text": data.description,
              "html": clean_html(data.description_html) if data.description_html else None, "now": raw.time(now)},
-        )
-    actor_fields = history.actor_fields(actor)
-    raw.run(
-        "INSERT INTO ticket_event (ticket_id, kind, actor_kind, actor_user_id, actor_contact_id, data, created_at)"
-        f" VALUES (:t, 'created', :kind, :user, :contact, :data{raw.json_cast()}, :now)",
-        {"t": ticket_id, "kind": actor_fields["actor_kind"], "user": actor_fields["actor_user_id"],
-         "contact": actor_fields["actor_contact_id"], "data": raw.json({"channel": data.channel.value,
-                                                                         "status": data.status}),
-         "now": raw.time(now)},
-    )
+        ))
+    history.write(raw, [history.entry(ticket_id, "created", actor,
+                                      data={"channel": data.channel.value, "status": data.status})], now)
     new = TicketRow(
         id=ticket_id, status=data.status, priority=int(Priority[data.priority]), channel=data.channel.value,
         subject=data.subject, team_id=team_id, line=line, assignee_id=data.assignee_id, category_id=category_id,
         contact_id=contact_id, organisation_id=org_id, created_at=now, updated_at=now,
-        category=data.category or None, tags=sorted(tags),
+        category=data.category or None, tags=sorted(tags), message_id=message_id,
     )
     event = hooks.TicketEvent("created", ticket_id, actor, message_id=message_id,
                               text=f"{data.subject}\n{data.description}", ticket=new)

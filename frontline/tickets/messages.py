@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from frontline.accounts.principal import Principal
 from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, InvalidTransition
+from frontline.kit.rawsql import Raw
 from frontline.tickets import history, hooks
 from frontline.tickets.models import Attachment, Message, MessageKind, Status, Ticket
 from frontline.tickets.sanitize import clean_html
@@ -43,15 +46,15 @@ def upload_attachment(
     return attachment
 
 
-def _claim_attachments(db: Session, ticket: Ticket, message: Message, ids: Sequence[int]) -> None:
+def _claim_attachments(db: Session, ticket_id: int, message_id: int, ids: Sequence[int]) -> None:
     if not ids:
         return
     rows = db.scalars(select(Attachment).where(Attachment.id.in_(ids))).all()
-    usable = {a.id for a in rows if a.ticket_id == ticket.id and a.message_id is None}
+    usable = {a.id for a in rows if a.ticket_id == ticket_id and a.message_id is None}
     missing = [i for i in ids if i not in usable]
     if missing:
         raise InvalidInput(f"Attachment {missing[0]} does not exist on this ticket or is already used.")
-    db.execute(update(Attachment).where(Attachment.id.in_(ids)).values(message_id=message.id))
+    db.execute(update(Attachment).where(Attachment.id.in_(ids)).values(message_id=message_id))
 
 
 def add_agent_message(db: Session, ticket: Ticket, data: MessageCreate, actor: Principal) -> Message:
@@ -66,7 +69,7 @@ def add_agent_message(db: Session, ticket: Ticket, data: MessageCreate, actor: P
     )
     db.add(message)
     db.flush()
-    _claim_attachments(db, ticket, message, data.attachment_ids)
+    _claim_attachments(db, ticket.id, message.id, data.attachment_ids)
     if data.kind == MessageKind.reply:
         if ticket.first_response_at is None:
             ticket.first_response_at = now
@@ -82,28 +85,60 @@ def add_agent_message(db: Session, ticket: Ticket, data: MessageCreate, actor: P
     return message
 
 
+class TicketState(Protocol):
+    """What adding a customer's message needs to know of the ticket: the ORM row or a plain-SQL one."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def contact_id(self) -> int | None: ...
+
+
+class _Author(Enum):
+    customer = "the ticket's customer"
+
+
 def add_customer_message(
-    db: Session, ticket: Ticket, body_text: str, actor: Principal | None, *, attachment_ids: Sequence[int] = (),
-    channel: str | None = None,
-) -> Message:
-    """The customer writes again: a waiting ticket becomes open, a solved one reopens."""
+    db: Session, ticket: TicketState, body_text: str, actor: Principal | None, *, attachment_ids: Sequence[int] = (),
+    channel: str, author_contact_id: int | _Author | None = _Author.customer, new_text: str | None = None,
+) -> int:
+    """The customer writes again (portal, API, e-mail): the message, its history entry and the ticket's
+    `updated_at` in plain SQL (e-mail intake runs this for every reply); a waiting ticket becomes open and a
+    solved one reopens (`set_status`, with its listeners). The `customer_message` listeners get `new_text` when
+    given (the e-mail path: what the mail adds to the quoted conversation), else the whole text. The author is
+    the ticket's customer unless named (an e-mail from someone else: their contact, or None). Returns the
+    message's id."""
     if ticket.status == Status.closed:
         raise InvalidTransition("This ticket is closed. Please open a new request.")
+    raw = Raw(db)
     now = utcnow()
-    message = Message(
-        ticket_id=ticket.id, kind=MessageKind.inbound, channel=channel or ticket.channel,
-        author_contact_id=ticket.contact_id, body_text=body_text, created_at=now,
-    )
-    db.add(message)
-    db.flush()
-    _claim_attachments(db, ticket, message, attachment_ids)
+    author = ticket.contact_id if author_contact_id is _Author.customer else author_contact_id
+    message_id = int(raw.value(
+        "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, created_at)"
+        " VALUES (:t, 'inbound', :channel, :author, :body, :now) RETURNING id",
+        {"t": ticket.id, "channel": channel, "author": author, "body": body_text, "now": raw.time(now)},
+    ))
+    _claim_attachments(db, ticket.id, message_id, attachment_ids)
+    loaded = ticket if isinstance(ticket, Ticket) else db.identity_map.get(identity_key(Ticket, ticket.id))
     if ticket.status in (Status.pending, Status.on_hold, Status.solved):
-        set_status(db, ticket, Status.open, actor)
-    history.record(db, ticket.id, "message", actor, data={"message_id": message.id, "kind": "inbound"})
-    ticket.updated_at = now
-    db.flush()
-    hooks.emit(db, hooks.TicketEvent("customer_message", ticket.id, actor, message_id=message.id, text=body_text))
-    return message
+        loaded = loaded if isinstance(loaded, Ticket) else db.get(Ticket, ticket.id)
+        assert loaded is not None
+        set_status(db, loaded, Status.open, actor)
+    history.write(raw, [history.entry(ticket.id, "message", actor,
+                                      data={"message_id": message_id, "kind": MessageKind.inbound.value})], now)
+    if isinstance(loaded, Ticket):
+        loaded.updated_at = now
+        db.flush()
+    else:
+        raw.run("UPDATE ticket SET updated_at = :now WHERE id = :t", {"now": raw.time(now), "t": ticket.id})
+    if hooks.emit(db, hooks.TicketEvent("customer_message", ticket.id, actor, message_id=message_id,
+                                        text=body_text if new_text is None else new_text)):
+        db.flush()
+    return message_id
 
 
 def list_messages(db: Session, ticket_id: int, *, public_only: bool = False) -> Sequence[Message]:

@@ -15,7 +15,7 @@ from frontline.tickets import messages as conversation
 from frontline.tickets.access import access_ticket
 from frontline.tickets.downloads import attachment_response
 from frontline.tickets.links import customer_for_link
-from frontline.tickets.models import Attachment, Status
+from frontline.tickets.models import Attachment, Message, Status
 from frontline.tickets.present import messages_out, ticket_number
 from frontline.tickets.schemas import AttachmentOut, CustomerMessageCreate, MessageOut, PortalTicketOut
 from frontline.tickets.service import set_status
@@ -50,9 +50,11 @@ def view_ticket(db: DB, customer: Customer, settings: AppSettings) -> PortalTick
 @router.post("/{link}/messages", status_code=201, response_model=MessageOut)
 def reply(body: CustomerMessageCreate, customer: Customer, db: DB) -> MessageOut:
     ticket = access_ticket(db, customer, customer.ticket_id or 0)
-    message = conversation.add_customer_message(
+    message_id = conversation.add_customer_message(
         db, ticket, body.body_text, customer, attachment_ids=body.attachment_ids, channel="portal"
     )
+    message = db.get(Message, message_id)
+    assert message is not None
     return messages_out(db, [message])[0]
 
 

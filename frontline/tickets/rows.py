@@ -36,6 +36,7 @@ class TicketRow:
     category: str | None = None  # the category's name, when known (creation knows it)
     tags: list[str] | None = None  # sorted names; None: not read
     sentiment: tuple[float, str] | None = None  # (score, label) of the first message, once routing scored it
+    message_id: int | None = None  # creation: the customer's first message (None when opened without text)
     assign_after_rules: bool = False  # a skill-based team's new ticket: assigned after the `created` triggers
 
     @classmethod

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontline.channels.email.thread_match import base_address
-from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
+from frontline.tickets import history
 from frontline.tickets.rows import TicketRow
 
 _MAILBOX_COLUMNS = ("id, address, team_id, default_line, default_priority, auto_ack, auto_ack_subject_en,"
@@ -79,13 +79,8 @@ class IntakeContext:
                          merged_into_id=row[3])
 
     def event(self, ticket_id: int, kind: str, data: dict[str, Any]) -> None:
-        """A ticket history entry by the system (what tickets.history.record writes, without the ORM)."""
-        sql = self.sql
-        sql.run(
-            "INSERT INTO ticket_event (ticket_id, kind, actor_kind, data, created_at)"
-            f" VALUES (:t, :kind, 'system', :data{sql.json_cast()}, :now)",
-            {"t": ticket_id, "kind": kind, "data": sql.json(data), "now": sql.time(utcnow())},
-        )
+        """A ticket history entry by the system."""
+        history.write(self.sql, [history.entry(ticket_id, kind, data=data)])
 
 
 def context_of(db: Session, context: IntakeContext | None) -> IntakeContext:

@@ -20,10 +20,12 @@ from frontline.channels.email.models import ClosedReply, RawStatus
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.channels.email.senders import customer_ref
 from frontline.channels.email.thread_match import base_address, find_thread, sender_is_known
+from frontline.contacts.service import contact_for_email
 from frontline.kit.db import utcnow
+from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
-from frontline.tickets import history, hooks
+from frontline.tickets import history
 from frontline.tickets.create import create_ticket
 from frontline.tickets.messages import add_customer_message
 from frontline.tickets.models import Channel, Status, Ticket
@@ -163,7 +165,8 @@ def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of:
         channel=Channel.email, team_id=box.team_id, line=box.default_line,
     )
     ticket = create_ticket(db, None, data)
-    message_id = int(sql.value("SELECT MIN(id) FROM message WHERE ticket_id = :t", {"t": ticket.id}))
+    message_id = ticket.message_id
+    assert message_id is not None  # the description is never empty
     if follow_up_of is not None:
         mail.meta["follow_up_of"] = follow_up_of
         ctx.event(ticket.id, "follow_up", {"follow_up_of": follow_up_of})
@@ -181,39 +184,11 @@ def new_ticket(db: Session, settings: Settings, mail: Incoming, *, follow_up_of:
 
 
 def _author(sql: Raw, mail: Incoming) -> int | None:
-    """The sender's contact, created on first contact (plain SQL: this runs for every reply)."""
-    address = mail.sender
-    if "@" not in address or len(address) > 320:
+    """The sender's contact, created on first contact like every customer's (contacts.service)."""
+    try:
+        return contact_for_email(sql, mail.sender, name=mail.parsed.from_[0]).id
+    except InvalidInput:  # no address, or one no contact can have
         return None
-    row = sql.one("SELECT contact_id FROM contact_identity WHERE kind = 'email' AND value = :v", {"v": address})
-    if row is not None:
-        return int(row[0])
-    now = sql.time(utcnow())
-    contact_id = int(sql.value(
-        "INSERT INTO contact (name, organisation_id, notes, created_at, updated_at) VALUES (:name, NULL, '', :now,"
-        " :now) RETURNING id", {"name": (mail.parsed.from_[0] or address.split("@")[0])[:200], "now": now},
-    ))
-    sql.run("INSERT INTO contact_identity (contact_id, kind, value) VALUES (:c, 'email', :v)",
-            {"c": contact_id, "v": address})
-    return contact_id
-
-
-def _add_message(ctx: IntakeContext, ticket_id: int, body: MessageBody, author_id: int | None) -> int:
-    """The customer's message on an open ticket: what tickets.messages.add_customer_message does when the
-    status stays as it is (message, history entry, updated_at, the listeners), in plain SQL."""
-    sql = ctx.sql
-    now = utcnow()
-    message_id = int(sql.value(
-        "INSERT INTO message (ticket_id, kind, channel, author_contact_id, body_text, created_at)"
-        " VALUES (:t, 'inbound', 'email', :a, :body, :now) RETURNING id",
-        {"t": ticket_id, "a": author_id, "body": body.text, "now": sql.time(now)},
-    ))
-    ctx.event(ticket_id, "message", {"message_id": message_id, "kind": "inbound"})
-    sql.run("UPDATE ticket SET updated_at = :now WHERE id = :t", {"now": sql.time(now), "t": ticket_id})
-    if hooks.emit(ctx.db, hooks.TicketEvent("customer_message", ticket_id, None, message_id=message_id,
-                                            text=body.new)):
-        ctx.db.flush()
-    return message_id
 
 
 def join(db: Session, settings: Settings, mail: Incoming, ticket: TicketRow, *, by: str,
@@ -228,15 +203,8 @@ def join(db: Session, settings: Settings, mail: Incoming, ticket: TicketRow, *, 
         mail.meta["unknown_sender"] = True
     author_id = None if base_address(mail.sender) in ctx.own_addresses() else _author(sql, mail)
     body = _text(mail, warnings)
-    if ticket.status in (Status.new, Status.open):
-        message_id = _add_message(ctx, ticket.id, body, author_id)
-    else:  # pending, on hold or solved: the ticket service changes the status (and its listeners run)
-        orm_ticket = db.get(Ticket, ticket.id)
-        assert orm_ticket is not None
-        message = add_customer_message(db, orm_ticket, body.text, None, channel=Channel.email)
-        message.author_contact_id = author_id
-        db.flush()
-        message_id = message.id
+    message_id = add_customer_message(db, ticket, body.text, None, channel=Channel.email, author_contact_id=author_id,
+                                      new_text=body.new)
     if not known:
         ctx.event(ticket.id, "unknown_sender", {"from": mail.sender, "message_id": message_id})
     _finish_message(sql, settings, ticket.id, message_id, mail, warnings)
@@ -317,7 +285,8 @@ def deliver_unreadable(db: Session, settings: Settings, mailbox_id: int, raw_id:
         customer=_customer(mail), channel=Channel.email, team_id=mailbox.team_id,
     )
     ticket = create_ticket(db, None, data)
-    message_id = int(sql.value("SELECT MIN(id) FROM message WHERE ticket_id = :t", {"t": ticket.id}))
+    message_id = ticket.message_id
+    assert message_id is not None  # the description is never empty
     sql.run(f"UPDATE message SET meta = :meta{sql.json_cast()} WHERE id = :id",
             {"meta": sql.json({"email": {"raw_id": raw_id, "unreadable": True, "error": type(error).__name__}}),
              "id": message_id})

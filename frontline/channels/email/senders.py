@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
 from frontline.channels.email.parsed import ParsedEmail
-from frontline.contacts.service import find_or_create_by_email
+from frontline.contacts.service import contact_for_email
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
 from frontline.tickets import history
@@ -80,7 +80,7 @@ def confirm_sender(db: Session, ticket: Ticket, actor: Principal) -> str:
     history.record(db, ticket.id, CONFIRMED, actor, data={"address": address})
     if ticket.contact_id is None:
         try:
-            contact = find_or_create_by_email(db, address)
+            contact = contact_for_email(db, address)
         except InvalidInput:
             return address  # an address no contact can have (e.g. a single-label domain)
         update_ticket(db, ticket, TicketUpdate(contact_id=contact.id), actor)

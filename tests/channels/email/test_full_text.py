@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from frontline.accounts.auth import authenticate_token
 from frontline.channels.email.models import Mailbox
@@ -17,6 +18,8 @@ from frontline.kit.db import Database
 from frontline.kit.settings import Settings
 from frontline.search.service import search
 from frontline.tickets import hooks
+from frontline.tickets.models import Status, Ticket, TicketEvent
+from frontline.tickets.service import set_status
 from tests.channels.email.conftest import make_mail
 from tests.channels.email.fidelity import deliver, fixture, stored
 from tests.web.conftest import browser_for  # noqa: F401  (the fixture)
@@ -98,3 +101,33 @@ def test_a_reply_that_is_all_quote_is_shown_whole(database: Database, email_sett
     mail = stored(database, result)
     assert mail.message is not None and mail.message.body_text == "> only what you wrote\n> before"
     assert "folds" not in mail.meta
+
+
+def test_a_reply_on_a_waiting_ticket_reopens_it_and_only_its_new_text_is_new(
+        database: Database, email_settings: Settings, mailbox: Mailbox, desk: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The e-mail path adds the message the way every channel does (tickets.messages.add_customer_message): a
+    pending ticket reopens, and the listeners get what the reply adds, not the quote, whatever the status."""
+    monkeypatch.setattr(hooks, "_listeners", {kind: dict(named) for kind, named in hooks._listeners.items()})
+    said: list[str] = []
+    hooks.listen("customer_message", "test.what_is_new", lambda db, event: said.append(event.text))
+    [first] = deliver(database, email_settings, mailbox, make_mail(subject="VPN", body="The VPN drops.",
+                                                                   message_id="<vpn-wait@client.example>"))
+    with database.session() as db:
+        ticket = db.get(Ticket, first.ticket_id)
+        assert ticket is not None
+        set_status(db, ticket, Status.pending, None)
+    quoted = "Still dropping every hour.\n\nOn Mon, 2 Mar 2026, Desk Support wrote:\n> Is it better now?\n"
+    [reply] = deliver(database, email_settings, mailbox, make_mail(
+        subject="Re: VPN", in_reply_to="<vpn-wait@client.example>", body=quoted))
+    assert (reply.status, reply.ticket_id) == ("joined", first.ticket_id)
+    assert said == ["Still dropping every hour."]
+    mail = stored(database, reply)
+    assert mail.message is not None and "> Is it better now?" in mail.message.body_text  # stored whole
+    with database.session(write=False) as db:
+        ticket = db.get(Ticket, first.ticket_id)
+        assert ticket is not None and ticket.status == Status.open
+        assert mail.message.author_contact_id == ticket.contact_id is not None
+        kinds = db.execute(select(TicketEvent.kind, TicketEvent.field, TicketEvent.new_value).where(
+            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+    assert kinds[-2:] == [("changed", "status", "open"), ("message", None, None)]
