@@ -2,8 +2,7 @@
 queue_counts.py).
 
 Queue pages are the workspace's hottest reads, so rows and counts are plain SQL (`kit.rawsql.Raw`) over
-the same indexes `tickets.query` uses, with the same visibility rule as `tickets.access.visible_clause`:
-an agent sees their teams' tickets and the ones assigned to them; supervisors and administrators see all.
+the same indexes `tickets.query` uses, with the visibility rule of `tickets.access.visible_sql`.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from frontline.kit.db import utcnow
 from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.pagination import decode_shaped, encode_cursor
 from frontline.kit.rawsql import Raw
+from frontline.tickets.access import visible_sql
 from frontline.tickets.models import Priority, Status
 from frontline.tickets.query import TicketFilter, unassigned_pairs
 from frontline.web.i18n import N_
@@ -174,13 +174,11 @@ def risk_clause(w: _Where, now: datetime, windows: Mapping[int, int]) -> str:
 
 
 def visibility(raw: Raw, principal: Principal) -> _Where:
-    """The tickets `t` a principal may see: the rule of tickets.access.visible_clause, in plain SQL."""
+    """The tickets `t` a principal may see (the one rule: tickets.access.visible_sql)."""
     w = _Where(raw)
-    if principal.is_customer:
-        w.add(f"t.id = {w.param(principal.ticket_id or 0)}")
-    elif not principal.sees_all_tickets:
-        mine = f"t.assignee_id = {w.param(principal.user_id)}"
-        w.add(f"({w.among('t.team_id', sorted(principal.team_ids))} OR {mine})" if principal.team_ids else mine)
+    clause = visible_sql(principal, w.param)
+    if clause is not None:
+        w.add(clause)
     return w
 
 
