@@ -22,7 +22,11 @@ from frontline.kit.db import Database
 
 
 class Statements(list[str]):
-    """The statements seen, in order."""
+    """The statements seen, in order (in the driver's parameter style), and their parameters in `params`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.params: list[Any] = []
 
     def listing(self) -> str:
         return "\n".join(f"{n:>3}. {' '.join(sql.split())[:160]}" for n, sql in enumerate(self, 1))
@@ -35,8 +39,9 @@ class Statements(list[str]):
 def counted(database: Database) -> Iterator[Statements]:
     seen = Statements()
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         seen.append(statement)
+        seen.params.append(parameters)
 
     engines: list[Engine] = list({id(e): e for e in (database.reader, database.writer)}.values())
     for engine in engines:
