@@ -1,13 +1,14 @@
 """Server time of the web UI's heaviest pages: queues at 1,000,000 tickets and a ticket with 200 messages.
 
 Run by hand: `.venv/bin/python benchmarks/ui_pages.py [--db sqlite,postgresql] [--tickets 1000000]
-[--keep DIR] [--profile PAGE]`.
+[--shape lines,nolines] [--keep DIR] [--profile PAGE]`.
 Target: p95 <= 50 ms per page. Each request goes through the whole ASGI app in process (routing, session
 check, queries, Jinja rendering, security headers), without a network hop, so the figure is server time.
 Tickets are bulk-loaded with the generator of benchmarks/queue_view.py (same distribution); every
 unsolved, not pending ticket also gets SLA clocks (policy, due times from 1 day overdue to 2 days ahead,
-so queues show breached, at-risk and healthy rows), teams and their tickets sit on lines L1-L3 (4/2/2 teams),
-and the long ticket runs on a business-hours calendar.
+so queues show breached, at-risk and healthy rows), and the long ticket runs on a business-hours calendar.
+Two data shapes (`--shape`): `lines`, teams and their tickets on lines L1-L3 (4/2/2 teams); `nolines`, a desk
+without lines (one line or none: every team's and ticket's line is empty, so the line queues are empty).
 
 Columns: p50/p95/p99 of server time; CPU ms: this process's CPU time (user + system) over the timed
 requests divided by their number (it counts the in-process test client too, about 0.3 ms a request);
@@ -98,8 +99,9 @@ def lines_sql(first_team_id: int) -> list[str]:
             f"UPDATE ticket SET line = {case.format(col='team_id')}"]
 
 
-def load_sla_and_lines(url: str, policy_id: int, first_team_id: int) -> None:
-    statements = [*lines_sql(first_team_id), sla_rows_sql(url.startswith("postgresql"), policy_id, datetime.now(UTC))]
+def load_sla_and_lines(url: str, policy_id: int, first_team_id: int, shape: str) -> None:
+    statements = [*(lines_sql(first_team_id) if shape == "lines" else []),
+                  sla_rows_sql(url.startswith("postgresql"), policy_id, datetime.now(UTC))]
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None)
         conn.execute("PRAGMA synchronous=OFF")
@@ -190,41 +192,39 @@ def wanted(label: str) -> bool:
 
 def report(kind: str, label: str, measured: Timing | None) -> None:
     if measured is None:
-        print(f"{kind:<11} {label:<44} (page not found)", flush=True)
+        print(f"{kind:<15} {label:<44} (page not found)", flush=True)
         return
     samples, cpu, db_cpu = measured
     p50, p95, p99 = np.percentile(samples, [50, 95, 99])
     flag = "" if p95 <= 50 else "  > 50 ms"
     db = f"{db_cpu:>7.2f}" if db_cpu is not None else f"{'-':>7}"
-    print(f"{kind:<11} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu:>7.2f} {db}{flag}", flush=True)
+    print(f"{kind:<15} {label:<44} {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu:>7.2f} {db}{flag}", flush=True)
 
 
 @contextmanager
 def uncached_counts() -> Iterator[None]:
     """Sidebar counts computed on every request (they are otherwise reused for a few seconds per session)."""
-    from frontline.web import queues
+    from frontline.web import queue_counts
 
-    ttl = getattr(queues, "COUNT_TTL", None)
-    if ttl is not None:
-        queues.COUNT_TTL = 0
+    ttl = queue_counts.COUNT_TTL
+    queue_counts.COUNT_TTL = 0
     try:
         yield
     finally:
-        if ttl is not None:
-            queues.COUNT_TTL = ttl
+        queue_counts.COUNT_TTL = ttl
 
 
 @contextmanager
-def prepared(kind: str, tickets: int, keep: str | None) -> Iterator[tuple[str, Desk, int]]:
+def prepared(kind: str, tickets: int, keep: str | None, shape: str) -> Iterator[tuple[str, Desk, int]]:
     """A database holding the desk, `tickets` generated tickets with SLA clocks and the long ticket."""
     if keep:
         os.makedirs(keep, exist_ok=True)
-        marker = Path(keep) / f"ui-{kind}-{tickets}.ready"
+        marker = Path(keep) / f"ui-{kind}-{tickets}{'' if shape == 'lines' else '-' + shape}.ready"
         if marker.exists() and kind == "postgresql" and not _reachable(marker.read_text().split()[3]):
             marker.unlink()
         if not marker.exists():
             if kind == "sqlite":
-                path = Path(keep) / f"ui-{tickets}.db"
+                path = Path(keep) / f"ui-{tickets}{'' if shape == 'lines' else '-' + shape}.db"
                 path.unlink(missing_ok=True)
                 url = f"sqlite:///{path}"
             else:  # a server left running for the next run (stop it with pg_ctl, or by the pid it prints)
@@ -232,13 +232,13 @@ def prepared(kind: str, tickets: int, keep: str | None) -> Iterator[tuple[str, D
                 url = server.create_database("bench")
                 print(f"PostgreSQL kept running: {url}, data in {server.root}", flush=True)
             upgrade(url)
-            filled, long_id = fill(kind, url, tickets)
+            filled, long_id = fill(kind, url, tickets, shape)
             marker.write_text(f"{filled.first_team_id} {filled.first_agent_id} {long_id} {url}")
         first_team, first_agent, long_ticket_id, kept_url = marker.read_text().split()
         yield kept_url, Desk(int(first_team), int(first_agent), Principal(), Principal()), int(long_ticket_id)
         return
     with database(kind) as url:
-        desk, ticket_id = fill(kind, url, tickets)
+        desk, ticket_id = fill(kind, url, tickets, shape)
         yield url, desk, ticket_id
 
 
@@ -250,7 +250,7 @@ def _reachable(url: str) -> bool:
     return True
 
 
-def fill(kind: str, url: str, tickets: int) -> tuple[Desk, int]:
+def fill(kind: str, url: str, tickets: int, shape: str) -> tuple[Desk, int]:
     desk = create_desk(get_database(url))
     with get_database(url).session() as db:  # the measured agent's memberships, as in queue_view's Desk
         db.add_all([TeamMember(team_id=t, user_id=desk.first_agent_id) for t in desk.agent.team_ids])
@@ -258,8 +258,8 @@ def fill(kind: str, url: str, tickets: int) -> tuple[Desk, int]:
     started = time.perf_counter()
     loader(url, desk, 1, tickets)
     policy_id = sla_setup(url)
-    load_sla_and_lines(url, policy_id, desk.first_team_id)
-    print(f"{kind}: loaded {tickets:,} tickets in {time.perf_counter() - started:.0f} s", flush=True)
+    load_sla_and_lines(url, policy_id, desk.first_team_id, shape)
+    print(f"{kind} ({shape}): loaded {tickets:,} tickets in {time.perf_counter() - started:.0f} s", flush=True)
     create_app(Settings(database_url=url, jobs_in_process=False, log_json=False))  # installs the SLA listeners
     return desk, long_ticket(url, desk.first_team_id, desk.first_agent_id, 200)
 
@@ -302,20 +302,22 @@ def pages(ticket_id: int, agent: str, supervisor: str) -> list[tuple[str, str, s
         ("ticket page, 200 messages", f"/ui/tickets/{ticket_id}", agent, True),
         ("queue: team unassigned (agent)", "/ui/queues/unassigned", agent, True),
         ("queue: all open, by priority (agent)", "/ui/queues/all?status=open", agent, True),
+        ("queue: L1 by priority (agent)", "/ui/queues/l1", agent, True),
         ("queue: L1 by SLA due (agent)", "/ui/queues/l1?sort=due", agent, True),
         ("queue: SLA at risk (agent)", "/ui/queues/sla", agent, True),
         ("sidebar counts (capped counts, agent)", "/ui/counts", agent, True),
         ("sidebar counts, cache off (agent)", "/ui/counts", agent, False),
         ("queue: all open, priority (supervisor)", "/ui/queues/all?status=open", supervisor, True),
         ("queue: all, newest first (supervisor)", "/ui/queues/all?sort=-created", supervisor, True),
+        ("queue: L1 by priority (supervisor)", "/ui/queues/l1", supervisor, True),
         ("queue: SLA at risk (supervisor)", "/ui/queues/sla", supervisor, True),
         ("sidebar counts (supervisor)", "/ui/counts", supervisor, True),
         ("sidebar counts, cache off (supervisor)", "/ui/counts", supervisor, False),
     ]
 
 
-def run(kind: str, tickets: int, keep: str | None, profile_path: str | None) -> None:
-    with prepared(kind, tickets, keep) as (url, desk, ticket_id), TemporaryDirectory() as tmp:
+def run(kind: str, tickets: int, keep: str | None, profile_path: str | None, shape: str) -> None:
+    with prepared(kind, tickets, keep, shape) as (url, desk, ticket_id), TemporaryDirectory() as tmp:
         with get_database(url).session() as db:
             supervisor_id = db.scalar(select(User.id).where(User.role == "supervisor"))
             assert db.scalar(select(Team.id).where(Team.id == desk.first_team_id)) is not None
@@ -334,7 +336,7 @@ def run(kind: str, tickets: int, keep: str | None, profile_path: str | None) -> 
                     continue
                 client.cookies.set("fl_session", cookie)
                 with nullcontext() if cached else uncached_counts():
-                    report(kind, label, timed(client, clock, path))
+                    report(f"{kind[:6]}/{shape}", label, timed(client, clock, path))
         get_database(url).dispose()
 
 
@@ -344,12 +346,16 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--keep", help="keep (and reuse) the SQLite database in this folder")
     parser.add_argument("--profile", help="profile this page instead of timing ({ticket}: the long ticket)")
+    parser.add_argument("--shape", default="lines,nolines", help="data shapes: lines, nolines (desk without lines)")
     parser.add_argument("--only", default="", help="comma-separated parts of page labels to run (default: all)")
     args = parser.parse_args()
     ONLY.extend(part for part in args.only.split(",") if part)
-    print(f"{'database':<11} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'DB CPU':>7}")
-    for kind in args.db.split(","):
-        run(kind, args.tickets, args.keep, args.profile)
+    print(f"{'db/shape':<15} {'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'DB CPU':>7}")
+    for shape in args.shape.split(","):
+        if shape not in ("lines", "nolines"):
+            parser.error(f"unknown shape {shape!r}")
+        for kind in args.db.split(","):
+            run(kind, args.tickets, args.keep, args.profile, shape)
 
 
 if __name__ == "__main__":

@@ -30,17 +30,22 @@ class Raw:
 
     def __init__(self, db: Session) -> None:
         conn: Connection = db.connection()
+        self.conn = conn
         self.postgres = conn.dialect.name == "postgresql"
         self.cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
-    def _sql(self, sql: str) -> str:
-        return _for_postgres(sql) if self.postgres else sql
+    def _sql(self, sql: str, params: Any = None, many: bool = False) -> str:
+        statement = _for_postgres(sql) if self.postgres else sql
+        events = self.conn.dispatch.before_cursor_execute
+        if events:  # listeners on the engine (statement counters in tests) see these statements too
+            events(self.conn, self.cursor, statement, params, None, many)
+        return statement
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
-        self.cursor.execute(self._sql(sql), params or {})
+        self.cursor.execute(self._sql(sql, params), params or {})
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
-        self.cursor.execute(self._sql(sql), params or {})
+        self.cursor.execute(self._sql(sql, params), params or {})
         row = self.cursor.fetchone()
         return tuple(row) if row is not None else None
 
@@ -51,12 +56,12 @@ class Raw:
         return row[0]
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        self.cursor.execute(self._sql(sql), params or {})
+        self.cursor.execute(self._sql(sql, params), params or {})
         return [tuple(r) for r in self.cursor.fetchall()]
 
     def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.cursor.executemany(self._sql(sql), rows)
+            self.cursor.executemany(self._sql(sql, rows, many=True), rows)
 
     def time(self, value: datetime | None) -> Any:
         """Bind a datetime exactly as UTCDateTime stores it (naive UTC text on SQLite)."""

@@ -81,7 +81,10 @@ class Ticket(Base):
         Index("ix_ticket_status_created", "status", "priority", "created_at", "id"),
         Index("ix_ticket_created", "created_at", "id"),
         Index("ix_ticket_org", "organisation_id", "created_at"),
-        Index("ix_ticket_line_queue", "line", "status", "priority", "created_at", "id"),
+        # The line queues (L1-L3) and their counts; only tickets with a line, so that a desk with one line
+        # or none (every line empty) does not make the planner judge it useless (migration 0005).
+        Index("ix_ticket_line_queue", "line", "status", "priority", "created_at", "id",
+              sqlite_where=text("line IS NOT NULL"), postgresql_where=text("line IS NOT NULL")),
         # The team-unassigned queue: one ordered range per team, status and priority (web/queues.py).
         Index("ix_ticket_unassigned_queue", "team_id", "status", "priority", "created_at", "id",
               sqlite_where=text("assignee_id IS NULL"), postgresql_where=text("assignee_id IS NULL")),

@@ -1,29 +1,34 @@
-"""Ticket lists for queues and the API: filters, sort orders and cursor pagination."""
+"""Ticket lists for the API and the agent's queues: the one builder of their filters, sort orders and cursor
+pagination (plain SQL over `ticket t`; web/queues.py adds its SLA conditions and the due sort on top)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, exists, literal, select, tuple_, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
 from frontline.kit import pagination
-from frontline.kit.db import UTCDateTime
 from frontline.kit.errors import InvalidInput
-from frontline.tickets.access import visible_clause
-from frontline.tickets.models import Priority, Tag, Ticket, TicketTag
+from frontline.kit.rawsql import Raw
+from frontline.tickets.access import visible_sql
+from frontline.tickets.models import Priority, Ticket
 
-SORTS: dict[str, pagination.SortKey] = {
+SORTS: dict[str, pagination.SortKey] = {  # the sort orders and the columns their cursors carry
     "-created": [(Ticket.created_at, True), (Ticket.id, True)],
     "created": [(Ticket.created_at, False), (Ticket.id, False)],
     "-updated": [(Ticket.updated_at, True), (Ticket.id, True)],
     "updated": [(Ticket.updated_at, False), (Ticket.id, False)],
     # The agent queue: most urgent first, then the longest waiting.
     "priority": [(Ticket.priority, True), (Ticket.created_at, False), (Ticket.id, False)],
+}
+_TIME_SQL = {  # sort column, descending?
+    "-created": ("t.created_at", True), "created": ("t.created_at", False),
+    "-updated": ("t.updated_at", True), "updated": ("t.updated_at", False),
 }
 
 
@@ -41,42 +46,73 @@ class TicketFilter:
     created_before: datetime | None = None
 
 
-def _assignee_clause(value: str, principal: Principal) -> ColumnElement[bool]:
-    if value == "none":
-        return Ticket.assignee_id.is_(None)
-    if value == "me":
-        return Ticket.assignee_id == principal.user_id
-    if value.isdigit():
-        return Ticket.assignee_id == int(value)
-    raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
+class Where:
+    """WHERE clauses over `ticket t` with named parameters, for both databases."""
+
+    def __init__(self, raw: Raw) -> None:
+        self.raw = raw
+        self.clauses: list[str] = []
+        self.params: dict[str, Any] = {}
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def among(self, column: str, values: Sequence[Any]) -> str:
+        if len(values) == 1:
+            return f"{column} = {self.param(values[0])}"
+        return f"{column} IN ({', '.join(self.param(v) for v in values)})"
+
+    def add(self, clause: str) -> None:
+        self.clauses.append(clause)
+
+    def sql(self, extra: Sequence[str] = ()) -> str:
+        return " AND ".join([*self.clauses, *extra]) or "1 = 1"
 
 
-def _conditions(f: TicketFilter, principal: Principal) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = [visible_clause(principal), Ticket.merged_into_id.is_(None)]
+def visibility(raw: Raw, principal: Principal) -> Where:
+    """The tickets `t` a principal may see (the one rule: tickets.access.visible_sql)."""
+    w = Where(raw)
+    clause = visible_sql(principal, w.param)
+    if clause is not None:
+        w.add(clause)
+    return w
+
+
+def conditions(raw: Raw, f: TicketFilter, principal: Principal) -> Where:
+    """The filter as SQL, visibility and 'not merged away' included."""
+    w = visibility(raw, principal)
+    w.add("t.merged_into_id IS NULL")
     if f.status:
-        conds.append(Ticket.status.in_(f.status) if len(f.status) > 1 else Ticket.status == f.status[0])
+        w.add(w.among("t.status", [str(s) for s in f.status]))
     if f.priority:
-        ranks = [int(Priority[p]) for p in f.priority]
-        conds.append(Ticket.priority.in_(ranks) if len(ranks) > 1 else Ticket.priority == ranks[0])
+        w.add(w.among("t.priority", [int(Priority[p]) for p in f.priority]))
     if f.team_id:
-        conds.append(Ticket.team_id.in_(f.team_id) if len(f.team_id) > 1 else Ticket.team_id == f.team_id[0])
+        w.add(w.among("t.team_id", [int(t) for t in f.team_id]))
     if f.line:
-        conds.append(Ticket.line.in_(f.line))
+        w.add(w.among("t.line", [str(v) for v in f.line]))
     if f.assignee is not None:
-        conds.append(_assignee_clause(f.assignee, principal))
+        if f.assignee == "none":
+            w.add("t.assignee_id IS NULL")
+        elif f.assignee == "me":
+            w.add(f"t.assignee_id = {w.param(principal.user_id)}")
+        elif f.assignee.isdigit():
+            w.add(f"t.assignee_id = {w.param(int(f.assignee))}")
+        else:
+            raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
     if f.tag:
-        conds.append(exists().where(
-            TicketTag.ticket_id == Ticket.id, TicketTag.tag_id == select(Tag.id).where(Tag.name == f.tag.lower())
-            .scalar_subquery()))
+        w.add("EXISTS (SELECT 1 FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
+              f"WHERE tt.ticket_id = t.id AND g.name = {w.param(f.tag.lower())})")
     if f.contact_id is not None:
-        conds.append(Ticket.contact_id == f.contact_id)
+        w.add(f"t.contact_id = {w.param(f.contact_id)}")
     if f.organisation_id is not None:
-        conds.append(Ticket.organisation_id == f.organisation_id)
+        w.add(f"t.organisation_id = {w.param(f.organisation_id)}")
     if f.created_after is not None:
-        conds.append(Ticket.created_at >= f.created_after)
+        w.add(f"t.created_at >= {w.param(raw.time(f.created_after))}")
     if f.created_before is not None:
-        conds.append(Ticket.created_at < f.created_before)
-    return conds
+        w.add(f"t.created_at < {w.param(raw.time(f.created_before))}")
+    return w
 
 
 MAX_PAIRS = 32  # team x status pairs read as branches of their own; beyond that one branch per priority
@@ -95,56 +131,73 @@ def unassigned_pairs(f: TicketFilter) -> list[tuple[int, str]]:
     return pairs if len(pairs) <= MAX_PAIRS else []
 
 
+Keys = list[tuple[int, list[Any]]]  # (ticket id, its cursor values), in the page's order
+
+
+F = TypeVar("F", bound=TicketFilter)
+
+
+def ordered_keys(raw: Raw, f: F, where: Callable[[F], Where], *, sort: str, cursor: str | None, limit: int) -> Keys:
+    """Up to limit + 1 tickets of filter `f` (its conditions built by `where`) after `cursor`, in the order
+    `sort` (one of SORTS): the priority order as index ranges per level (see by_priority), the time
+    orders as one ordered range."""
+    if sort not in SORTS:
+        raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
+    if sort == "priority":
+        splits = unassigned_pairs(f)
+        w = where(replace(f, team_id=[], status=[]) if splits else f)
+        parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
+        return by_priority(raw, w, pagination.decode_shaped(cursor, "iti") if cursor else None, limit, [], parts)
+    return by_time(raw, where(f), sort, cursor, limit)
+
+
+def by_time(raw: Raw, w: Where, sort: str, cursor: str | None, limit: int) -> Keys:
+    column, desc = _TIME_SQL[sort]
+    extra = []
+    if cursor:
+        at, last_id = pagination.decode_shaped(cursor, "ti")
+        extra.append(f"({column}, t.id) {'<' if desc else '>'} ({w.param(raw.time(at))}, {w.param(last_id)})")
+    direction = " DESC" if desc else ""
+    rows = raw.rows(f"SELECT t.id, {column} FROM ticket t WHERE {w.sql(extra)} "
+                    f"ORDER BY {column}{direction}, t.id{direction} LIMIT {int(limit) + 1}", w.params)
+    return [(r[0], [raw.read_time(r[1]), r[0]]) for r in rows]
+
+
+def by_priority(raw: Raw, w: Where, after: list[Any] | None, limit: int, extra: list[str],
+                parts: Sequence[Sequence[str]] = ()) -> Keys:
+    """The agent queue (urgent first, then oldest) as one ordered index range per priority level (and per
+    condition set of `parts`, when given: see unassigned_pairs), glued with UNION ALL.
+
+    Neither database can read "priority DESC, created_at ASC" from an ascending index, nor turn the
+    keyset OR into one range: at a million tickets they sort every row after the cursor. Four small
+    ordered lookups (one per level, each `LIMIT n` on the queue indexes) stay flat from the first page to
+    the last (benchmarks/queue_view.py).
+    """
+    top = int(after[0]) if after is not None else int(Priority.urgent)
+    if top < int(Priority.low) or top > int(Priority.urgent):
+        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.")
+    branches = []
+    for level in range(top, int(Priority.low) - 1, -1):
+        conds = [*extra, f"t.priority = {w.param(level)}"]
+        if after is not None and level == top:
+            conds.append(f"(t.created_at, t.id) > ({w.param(raw.time(after[1]))}, {w.param(after[2])})")
+        for n, part in enumerate(parts or [()]):
+            branches.append(f"SELECT * FROM (SELECT t.id, t.priority, t.created_at FROM ticket t "
+                            f"WHERE {w.sql([*conds, *part])} "
+                            f"ORDER BY t.created_at, t.id LIMIT {int(limit) + 1}) b{level}_{n}")
+    sql = (f"SELECT id, priority, created_at FROM ({' UNION ALL '.join(branches)}) u "
+           f"ORDER BY priority DESC, created_at, id LIMIT {int(limit) + 1}")
+    return [(r[0], [r[1], raw.read_time(r[2]), r[0]]) for r in raw.rows(sql, w.params)]
+
+
 def list_tickets(
     db: Session, principal: Principal, f: TicketFilter, *, sort: str = "-created", cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[Sequence[Ticket], str | None]:
     """One page of tickets the principal may see, and the cursor of the next page (None at the end)."""
-    if sort not in SORTS:
-        raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
-    key = SORTS[sort]
-    after = pagination.decode_cursor(cursor, key) if cursor else None
-    if sort == "priority":
-        pairs = unassigned_pairs(f)
-        conds = _conditions(replace(f, team_id=[], status=[]) if pairs else f, principal)
-        parts = [[Ticket.team_id == team, Ticket.status == status] for team, status in pairs]
-        rows = _by_priority(db, conds, after, limit, parts)
-    else:
-        conds = _conditions(f, principal)
-        query = select(Ticket).where(*conds)
-        if after is not None:
-            query = query.where(pagination.after(key, after))
-        rows = db.scalars(query.order_by(*pagination.order_by(key)).limit(limit + 1)).all()
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = pagination.encode_cursor([getattr(last, col.key) for col, _ in key])
-    return rows, next_cursor
-
-
-def _by_priority(db: Session, conds: list[ColumnElement[bool]], after: list[Any] | None, limit: int,
-                 parts: Sequence[Sequence[ColumnElement[bool]]] = ()) -> Sequence[Ticket]:
-    """The agent queue (urgent first, then oldest) as one index range per priority level (and per
-    condition set of `parts`, when given: see unassigned_pairs).
-
-    Neither database can read "priority DESC, created_at ASC" from an ascending index, nor turn the
-    keyset OR into one range: at a million tickets they sort every row after the cursor. Four small
-    ordered lookups (one per level, each `LIMIT n` on ix_ticket_queue) glued with UNION ALL stay flat
-    from the first page to the last (benchmarks/queue_view.py).
-    """
-    top = int(after[0]) if after is not None else int(Priority.urgent)
-    branches = []
-    for level in range(top, int(Priority.low) - 1, -1):
-        where = [*conds, Ticket.priority == level]
-        if after is not None and level == top:
-            where.append(tuple_(Ticket.created_at, Ticket.id) > tuple_(literal(after[1], UTCDateTime()),
-                                                                      literal(after[2])))
-        for part in parts or [()]:
-            branch = select(Ticket).where(*where, *part).order_by(Ticket.created_at, Ticket.id).limit(limit + 1)
-            branches.append(select(branch.subquery()))
-    if not branches:
-        return []
-    page = union_all(*branches).subquery()
-    ordered = (select(page).order_by(page.c.priority.desc(), page.c.created_at, page.c.id).limit(limit + 1))
-    return db.scalars(select(Ticket).from_statement(ordered)).all()
+    raw = Raw(db)
+    keys = ordered_keys(raw, f, lambda g: conditions(raw, g, principal), sort=sort, cursor=cursor, limit=limit)
+    next_cursor = pagination.encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
+    ids = [k[0] for k in keys[:limit]]
+    found = {t.id: t for t in db.scalars(select(Ticket).where(Ticket.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found], next_cursor

@@ -1,9 +1,9 @@
 """The agent's queues: built-in views, saved views, their filters and rows (SLA marks: sla_marks.py, counts:
 queue_counts.py).
 
-Queue pages are the workspace's hottest reads, so rows and counts are plain SQL (`kit.rawsql.Raw`) over
-the same indexes `tickets.query` uses, with the same visibility rule as `tickets.access.visible_clause`:
-an agent sees their teams' tickets and the ones assigned to them; supervisors and administrators see all.
+Queue pages are the workspace's hottest reads, so rows and counts are plain SQL (`kit.rawsql.Raw`): the
+filters, sort orders and paging of `tickets.query` (the API's), with the visibility rule of
+`tickets.access.visible_sql`; this module adds the SLA at-risk condition and the due sort.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.pagination import decode_shaped, encode_cursor
 from frontline.kit.rawsql import Raw
 from frontline.tickets.models import Priority, Status
-from frontline.tickets.query import TicketFilter, unassigned_pairs
+from frontline.tickets.query import Keys, TicketFilter, Where, by_priority, ordered_keys
+from frontline.tickets.query import conditions as query_conditions
 from frontline.web.i18n import N_
 from frontline.web.models import SavedView
 from frontline.web.sla_marks import DEFAULT_WARN_MINUTES, SlaMark, mark, warn_windows
@@ -134,32 +135,7 @@ def resolve(db: Session, principal: Principal, key: str) -> tuple[Queue, QueueFi
 # ---------------------------------------------------------------- SQL
 
 
-class _Where:
-    """WHERE clauses over `ticket t` with named parameters, for both databases."""
-
-    def __init__(self, raw: Raw) -> None:
-        self.raw = raw
-        self.clauses: list[str] = []
-        self.params: dict[str, Any] = {}
-
-    def param(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return f":{name}"
-
-    def among(self, column: str, values: Sequence[Any]) -> str:
-        if len(values) == 1:
-            return f"{column} = {self.param(values[0])}"
-        return f"{column} IN ({', '.join(self.param(v) for v in values)})"
-
-    def add(self, clause: str) -> None:
-        self.clauses.append(clause)
-
-    def sql(self, extra: Sequence[str] = ()) -> str:
-        return " AND ".join([*self.clauses, *extra]) or "1 = 1"
-
-
-def risk_clause(w: _Where, now: datetime, windows: Mapping[int, int]) -> str:
+def risk_clause(w: Where, now: datetime, windows: Mapping[int, int]) -> str:
     """SLA clocks `s` due within their policy's warning window (or overdue). The widest window bounds the
     range on the due-time index; a CASE narrows it per policy."""
     widest = max([DEFAULT_WARN_MINUTES, *windows.values()])
@@ -173,44 +149,10 @@ def risk_clause(w: _Where, now: datetime, windows: Mapping[int, int]) -> str:
     return f"s.next_due <= {horizon} AND s.next_due <= CASE {cases} ELSE {horizon} END"
 
 
-def visibility(raw: Raw, principal: Principal) -> _Where:
-    """The tickets `t` a principal may see: the rule of tickets.access.visible_clause, in plain SQL."""
-    w = _Where(raw)
-    if principal.is_customer:
-        w.add(f"t.id = {w.param(principal.ticket_id or 0)}")
-    elif not principal.sees_all_tickets:
-        mine = f"t.assignee_id = {w.param(principal.user_id)}"
-        w.add(f"({w.among('t.team_id', sorted(principal.team_ids))} OR {mine})" if principal.team_ids else mine)
-    return w
-
-
 def conditions(raw: Raw, f: QueueFilter, principal: Principal, now: datetime,
-               windows: Mapping[int, int] | None = None) -> _Where:
-    """The filter as SQL, visibility included."""
-    w = visibility(raw, principal)
-    w.add("t.merged_into_id IS NULL")
-    if f.status:
-        w.add(w.among("t.status", [str(s) for s in f.status]))
-    if f.priority:
-        w.add(w.among("t.priority", [int(Priority[p]) for p in f.priority]))
-    if f.team_id:
-        w.add(w.among("t.team_id", [int(t) for t in f.team_id]))
-    if f.line:
-        w.add(w.among("t.line", list(f.line)))
-    if f.assignee is not None:
-        if f.assignee == "none":
-            w.add("t.assignee_id IS NULL")
-        elif f.assignee == "me":
-            w.add(f"t.assignee_id = {w.param(principal.user_id)}")
-        elif f.assignee.isdigit():
-            w.add(f"t.assignee_id = {w.param(int(f.assignee))}")
-        else:
-            raise InvalidInput("assignee must be an agent id, 'me' or 'none'.")
-    if f.tag:
-        w.add("EXISTS (SELECT 1 FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
-              f"WHERE tt.ticket_id = t.id AND g.name = {w.param(f.tag.lower())})")
-    if f.contact_id is not None:
-        w.add(f"t.contact_id = {w.param(f.contact_id)}")
+               windows: Mapping[int, int] | None = None) -> Where:
+    """The filter as SQL (tickets.query.conditions), plus the queue-only SLA condition."""
+    w = query_conditions(raw, f, principal)
     if f.sla_at_risk:
         risk = risk_clause(w, now, warn_windows(raw) if windows is None else windows)
         w.add(f"EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND {risk})")
@@ -238,10 +180,6 @@ class Row:
     sla: SlaMark | None = None
 
 
-_SORT_SQL = {  # sort column, descending?
-    "-created": ("t.created_at", True), "created": ("t.created_at", False),
-    "-updated": ("t.updated_at", True), "updated": ("t.updated_at", False),
-}
 _DETAIL_SQL = (
     "SELECT t.id, t.subject, t.status, t.priority, t.team_id, t.line, t.assignee_id, c.name, t.created_at, "
     "t.updated_at, s.ticket_id, s.policy_id, s.pauses, s.next_due, s.first_response_due, s.next_response_due, "
@@ -263,13 +201,9 @@ def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "prio
         w = conditions(raw, replace(f, sla_at_risk=False), principal, now, windows)
         risk = risk_clause(w, now, windows) if f.sla_at_risk else None
         keys = _by_due(raw, w, cursor, limit, risk)
-    elif sort == "priority":
-        splits = unassigned_pairs(f)
-        w = conditions(raw, replace(f, team_id=[], status=[]) if splits else f, principal, now, windows)
-        parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
-        keys = _by_priority(raw, w, decode_shaped(cursor, "iti") if cursor else None, limit, [], parts)
     else:
-        keys = _by_time(raw, conditions(raw, f, principal, now, windows), sort, cursor, limit)
+        keys = ordered_keys(raw, f, lambda g: conditions(raw, g, principal, now, windows), sort=sort, cursor=cursor,
+                            limit=limit)
     next_cursor = encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
     ids = [k[0] for k in keys[:limit]]
     return details(raw, ids, now, windows), next_cursor
@@ -283,45 +217,10 @@ def serial_reads(db: Session, raw: Raw) -> None:
         db.info["queues_serial"] = True  # the session is one request's one transaction
 
 
-def _by_time(raw: Raw, w: _Where, sort: str, cursor: str | None, limit: int) -> list[tuple[int, list[Any]]]:
-    column, desc = _SORT_SQL[sort]
-    extra = []
-    if cursor:
-        at, last_id = decode_shaped(cursor, "ti")
-        extra.append(f"({column}, t.id) {'<' if desc else '>'} ({w.param(raw.time(at))}, {w.param(last_id)})")
-    direction = " DESC" if desc else ""
-    rows = raw.rows(f"SELECT t.id, {column} FROM ticket t WHERE {w.sql(extra)} "
-                    f"ORDER BY {column}{direction}, t.id{direction} LIMIT {int(limit) + 1}", w.params)
-    return [(r[0], [raw.read_time(r[1]), r[0]]) for r in rows]
-
-
-def _by_priority(raw: Raw, w: _Where, after: list[Any] | None, limit: int, extra: list[str],
-                 parts: Sequence[Sequence[str]] = ()) -> list[tuple[int, list[Any]]]:
-    """Most urgent first, then the longest waiting: one ordered index range per priority level (and per
-    condition set of `parts`, when given) glued with UNION ALL (neither database reads "priority DESC,
-    created_at ASC" from an ascending index; see tickets/query.py and benchmarks/queue_view.py)."""
-    top = int(after[0]) if after is not None else int(Priority.urgent)
-    if top < int(Priority.low) or top > int(Priority.urgent):
-        raise InvalidInput("The cursor is not valid. Use the next_cursor of a previous page.")
-    branches = []
-    for level in range(top, int(Priority.low) - 1, -1):
-        conds = [*extra, f"t.priority = {w.param(level)}"]
-        if after is not None and level == top:
-            conds.append(f"(t.created_at, t.id) > ({w.param(raw.time(after[1]))}, {w.param(after[2])})")
-        for n, part in enumerate(parts or [()]):
-            branches.append(f"SELECT * FROM (SELECT t.id, t.priority, t.created_at FROM ticket t "
-                            f"WHERE {w.sql([*conds, *part])} "
-                            f"ORDER BY t.created_at, t.id LIMIT {int(limit) + 1}) b{level}_{n}")
-    sql = (f"SELECT id, priority, created_at FROM ({' UNION ALL '.join(branches)}) u "
-           f"ORDER BY priority DESC, created_at, id LIMIT {int(limit) + 1}")
-    return [(r[0], [r[1], raw.read_time(r[2]), r[0]]) for r in raw.rows(sql, w.params)]
-
-
 _NO_RUNNING_DUE = "NOT EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND s.next_due IS NOT NULL)"
 
 
-def _by_due(raw: Raw, w: _Where, cursor: str | None, limit: int, risk: str | None
-            ) -> list[tuple[int, list[Any]]]:
+def _by_due(raw: Raw, w: Where, cursor: str | None, limit: int, risk: str | None) -> Keys:
     """Soonest SLA deadline first (overdue ones on top); tickets with no running clock follow in the
     priority order (none when `risk`, the at-risk condition on the clocks `s`, is given: those all have a
     running clock). Cursors carry the phase: ["d", due, id] or ["p", priority, created, id]."""
@@ -329,7 +228,7 @@ def _by_due(raw: Raw, w: _Where, cursor: str | None, limit: int, risk: str | Non
     if cursor:
         phase = _cursor_phase(cursor)
         after = decode_shaped(cursor, "sti" if phase == "d" else "siti")[1:]
-    keys: list[tuple[int, list[Any]]] = []
+    keys: Keys = []
     if phase == "d":
         conds = ["s.next_due IS NOT NULL", *([risk] if risk else [])]
         if after is not None:
@@ -340,7 +239,7 @@ def _by_due(raw: Raw, w: _Where, cursor: str | None, limit: int, risk: str | Non
         if len(keys) > limit or risk:
             return keys
         after = None
-    rest = _by_priority(raw, w, after, limit - len(keys), [_NO_RUNNING_DUE])
+    rest = by_priority(raw, w, after, limit - len(keys), [_NO_RUNNING_DUE])
     return keys + [(i, ["p", *k]) for i, k in rest]
 
 

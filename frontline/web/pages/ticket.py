@@ -27,7 +27,8 @@ from frontline.sla.models import METRICS
 from frontline.sla.pauses import Pause, paused_elapsed, read_clock
 from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status, Ticket
-from frontline.web import escalation, macros, presence, queues, sla_marks, timeline
+from frontline.tickets.query import visibility
+from frontline.web import escalation, macros, presence, sla_marks, timeline
 from frontline.web.pages.queues import nav_context, user_names
 from frontline.web.render import render
 from frontline.web.session import Agent, WebAgent, verify_csrf
@@ -78,7 +79,7 @@ def customer_panel(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
         return {"contact": None, "emails": [], "others": []}
     emails = [r[0] for r in raw.rows("SELECT value FROM contact_identity WHERE contact_id = :c AND kind = 'email' "
                                      "ORDER BY id", {"c": ticket.contact_id})]
-    w = queues.visibility(raw, agent.principal)
+    w = visibility(raw, agent.principal)
     w.add(f"t.contact_id = {w.param(ticket.contact_id)}")
     w.add(f"t.id <> {w.param(ticket.id)}")
     others = [OtherTicket(*r) for r in raw.rows(
