@@ -7,7 +7,7 @@ Russian and English; the planner's schedules left out), rebuilds the search inde
 `rebuild` (so a tree whose demo does not index yet is measured with a full index too), then measures:
 SQLite: the file after a WAL checkpoint and VACUUM, and per table (with its indexes and, for `search_fts`, its
 shadow tables) from `dbstat`; PostgreSQL: `pg_database_size` and `pg_total_relation_size` of each table, after
-VACUUM. The per-100,000-tickets column is a linear extrapolation of the measured N (less the empty schema's
+VACUUM FULL. The per-100,000-tickets column is a linear extrapolation of the measured N (less the empty schema's
 size), not a measurement.
 
 To compare two commits, copy this file into the other tree's benchmarks/ and run it there (`_common` puts its
@@ -61,7 +61,7 @@ def _sqlite_sizes(path: str) -> dict[str, int]:
 def _postgres_sizes(url: str) -> dict[str, int]:
     engine = get_database(url).writer
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM"))
+        conn.execute(text("VACUUM FULL"))  # rewritten: dead rows of an earlier indexing would count otherwise
         sizes = {"total": int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)}
         for table in TABLES:
             if table != "search_fts":

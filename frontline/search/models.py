@@ -1,6 +1,6 @@
 """The search index's one table: which object a document stands for, and on PostgreSQL its terms.
 
-A row holds no text. On PostgreSQL `tsv` is the stripped English || Russian tsvector of the object's text, under a
+A row holds no text. On PostgreSQL `tsv` is the Snowball stems of the object's text as a tsvector (queries.py), under a
 GIN index. On SQLite `tsv` stays NULL: the terms (Snowball stems, see stemming.py) are in the contentless FTS5 table
 `search_fts`, whose rowid is `search_doc.id` (a virtual table, created by the migration, so not a model). Ids are
 AUTOINCREMENT so an id is never given twice: a replaced document leaves its old terms behind in the contentless

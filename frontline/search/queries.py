@@ -1,10 +1,12 @@
 """The search index's SQL, on both databases (plain SQL: writing a document runs inside every ticket write).
 
-PostgreSQL: `search_doc.tsv` is strip(to_tsvector('english') || to_tsvector('russian')) of the text, under a GIN
-index; a query is plainto_tsquery('english') || plainto_tsquery('russian'), so a word matches in either language's
-stem. Stripped (no positions): the query never asks for phrases or ranks by proximity.
-SQLite: the contentless FTS5 table `search_fts` keeps the Snowball stems (stemming.py) under the rowid
-`search_doc.id`, and nothing else: no copy of the text.
+Both databases index the same Snowball stems (stemming.py: Russian for Cyrillic words, English otherwise) and a
+query asks for every word's stem as a prefix, so a search finds the same on either.
+PostgreSQL: `search_doc.tsv` is the stems as a tsvector (one lexeme per distinct stem, no positions) under a GIN
+index. (Two to_tsvector configurations, English || Russian, made a vector with every word twice: larger than the
+short texts of a desk.)
+SQLite: the contentless FTS5 table `search_fts` keeps the stems under the rowid `search_doc.id`, and nothing
+else: no copy of the text.
 """
 
 from __future__ import annotations
@@ -15,13 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from frontline.kit.rawsql import Raw
-from frontline.search.stemming import fts5_query, terms_of
+from frontline.search.stemming import fts5_query, terms_of, tsquery
 
-MAX_TEXT = 100_000  # characters of one object's text that are indexed (PostgreSQL caps a tsvector at 1 MB)
+MAX_TEXT = 100_000  # characters of one object's text that are indexed (and at most stemming.MAX_TERMS words)
 FTS_DDL = ("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, content='', "
            "tokenize='unicode61 remove_diacritics 0')")
-PG_TSV = ("strip(to_tsvector('english'::regconfig, :b) || to_tsvector('russian'::regconfig, :b))")
-PG_QUERY = "(plainto_tsquery('english'::regconfig, :q) || plainto_tsquery('russian'::regconfig, :q))"
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def write(db: Session, docs: Sequence[Doc]) -> None:
         raw.many("DELETE FROM search_doc WHERE kind = :k AND ref_id = :r",
                  [{"k": d.kind, "r": d.ref_id} for d in docs])
     if raw.postgres:
-        raw.many(f"INSERT INTO search_doc (kind, ref_id, ticket_id, tsv) VALUES (:k, :r, :t, {PG_TSV})",
-                 [{"k": d.kind, "r": d.ref_id, "t": d.ticket_id, "b": d.text[:MAX_TEXT]} for d in docs])
+        raw.many("INSERT INTO search_doc (kind, ref_id, ticket_id, tsv) VALUES (:k, :r, :t, CAST(:terms AS tsvector))",
+                 [{"k": d.kind, "r": d.ref_id, "t": d.ticket_id, "terms": terms_of(d.text[:MAX_TEXT])} for d in docs])
         return
     rows = []
     for d in docs:  # one statement each: SQLite hands back the new id, which the FTS row needs
@@ -68,7 +68,11 @@ def matching_ids(db: Session, query: str, limit: int) -> list[int]:
     """Ids of the documents holding every word of `query` (SQLite: best first by bm25)."""
     raw = Raw(db)
     if raw.postgres:
-        rows = raw.rows(f"SELECT id FROM search_doc WHERE tsv @@ {PG_QUERY} LIMIT :n", {"q": query, "n": limit})
+        expression = tsquery(query)
+        if expression is None:
+            return []
+        rows = raw.rows("SELECT id FROM search_doc WHERE tsv @@ CAST(:q AS tsquery) LIMIT :n",
+                        {"q": expression, "n": limit})
     else:
         expression = fts5_query(query)
         if expression is None:

@@ -125,12 +125,13 @@ def search(db: Session, principal: Principal, query: str, *, limit: int = 30) ->
     if not ids:
         return []
     docs = {d.id: d for d in db.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
-    ticket_ids = {d.ticket_id for d in docs.values() if d.ticket_id is not None}
-    subjects = dict(db.execute(select(Ticket.id, Ticket.subject).where(
+    # a message's ticket is read from the message, not the document: a merge moves messages to another ticket
+    messages = {m: (t, body) for m, t, body in db.execute(select(
+        Message.id, Message.ticket_id, func.substr(Message.body_text, 1, 200)).where(
+        Message.id.in_([d.ref_id for d in docs.values() if d.kind == "message"])))}
+    ticket_ids = {d.ref_id for d in docs.values() if d.kind == "ticket"} | {t for t, _ in messages.values()}
+    subjects: dict[int, str] = dict(db.execute(select(Ticket.id, Ticket.subject).where(
         Ticket.id.in_(ticket_ids), visible_clause(principal))).all())
-    bodies: dict[int, str] = dict(db.execute(select(Message.id, func.substr(Message.body_text, 1, 200)).where(
-        Message.id.in_([d.ref_id for d in docs.values() if d.kind == "message" and d.ticket_id in subjects]))
-    ).all())
     contacts = {d.ref_id: d.text for d in contact_docs(db, list(db.scalars(select(Contact.id).where(
         # customers of tickets outside one's reach stay hidden
         Contact.id.in_([d.ref_id for d in docs.values() if d.kind == "contact"]), visible_contacts(principal)))))}
@@ -143,10 +144,11 @@ def search(db: Session, principal: Principal, query: str, *, limit: int = 30) ->
             if doc.ref_id in contacts:
                 text = contacts[doc.ref_id]
                 hits.append(Hit(doc.kind, doc.ref_id, None, text[:120], text[:200]))
-        elif doc.ticket_id in subjects:
-            subject = subjects[doc.ticket_id]
-            snippet = bodies.get(doc.ref_id, "") if doc.kind == "message" else subject[:200]
-            hits.append(Hit(doc.kind, doc.ref_id, doc.ticket_id, subject, snippet))
+        else:
+            ticket_id, snippet = messages.get(doc.ref_id, (None, "")) if doc.kind == "message" else (doc.ref_id, None)
+            if ticket_id in subjects:
+                subject = subjects[ticket_id]
+                hits.append(Hit(doc.kind, doc.ref_id, ticket_id, subject, snippet or subject[:200]))
         if len(hits) >= limit:
             break
     return hits

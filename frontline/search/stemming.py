@@ -13,6 +13,7 @@ from typing import Any
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
 MAX_TERMS = 5000
+MAX_WORD = 100  # longer runs (base64, hashes) are not words anyone searches for; PostgreSQL caps a lexeme at 2 KB
 
 
 @lru_cache(maxsize=2)
@@ -33,11 +34,12 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text or "")
+    return [w for w in _WORD.findall(text or "") if len(w) <= MAX_WORD]
 
 
 def terms_of(text: str) -> str:
-    """The space-separated stems the SQLite index stores for a text."""
+    """The space-separated stems the index keeps for a text (both databases: FTS5 on SQLite, a tsvector on
+    PostgreSQL, so a word matches the same way on either)."""
     return " ".join(stem(w) for w in words(text)[:MAX_TERMS])
 
 
@@ -47,3 +49,11 @@ def fts5_query(query: str) -> str | None:
     if not stems:
         return None
     return " AND ".join('"' + s.replace('"', "") + '"*' for s in stems)
+
+
+def tsquery(query: str) -> str | None:
+    """The PostgreSQL tsquery of the same meaning: every word's stem as a prefix (`'stem':* & ...`)."""
+    stems = [stem(w) for w in words(query)][:12]
+    if not stems:
+        return None
+    return " & ".join("'" + s.replace("'", "''").replace("\\", "") + "':*" for s in stems)

@@ -92,6 +92,17 @@ def test_every_write_path_indexes(client, browser_for, desk, database, email_set
     assert ("message", portal_ticket) in _found(database, desk, "hybrid")
 
 
+def test_a_merged_message_is_found_on_the_ticket_it_moved_to(client, desk, database) -> None:  # type: ignore[no-untyped-def]
+    kept = make_ticket(database, desk.l1.id, subject="Monitor flickers")
+    moved = make_ticket(database, desk.l2.id, subject="Screen", description="The gazebo monitor flickers")
+    r = client.post(f"/api/v1/tickets/{moved}/merge", json={"into": str(kept)}, headers=desk.admin.headers)
+    assert r.status_code == 200, r.text
+    assert _found(database, desk, "gazebo") == [("message", kept)]
+    with database.session(write=False) as db:  # agent1 sees the surviving ticket only: the message is there
+        hits = search(db, authenticate_token(db, desk.agent1.token), "gazebo")
+    assert [(h.kind, h.ticket_id, h.title) for h in hits] == [("message", kept, "Monitor flickers")]
+
+
 @pytest.fixture
 def demo_desk(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     monkeypatch.setenv("FRONTLINE_DATABASE_URL", database.url)

@@ -4,10 +4,10 @@ Revision ID: 0310
 Revises: 0300
 
 `search_doc` loses `body` and `terms`: the text stays only in its own table (ticket subject, message body,
-contact). PostgreSQL: the new column `tsv` holds the stripped tsvector under a GIN index, in place of the
-expression index over `body`. SQLite: `search_fts` becomes a contentless FTS5 table (the index without its own
-copy of the terms), and `search_doc` is rebuilt with AUTOINCREMENT ids (see frontline/search/models.py). The
-existing index is carried over as it is, no re-stemming.
+contact). PostgreSQL: the new column `tsv` holds the text's Snowball stems as a tsvector under a GIN index
+(frontline/search/queries.py), in place of the expression index over `body`. SQLite: `search_fts` becomes a contentless FTS5 table (the index without its own
+copy of the terms), and `search_doc` is rebuilt with AUTOINCREMENT ids (see frontline/search/models.py). SQLite's
+existing stems are carried over as they are; PostgreSQL's are computed from `body` before it goes.
 """
 
 from __future__ import annotations
@@ -45,8 +45,14 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_search_doc_tsv")
         op.drop_index("ix_search_doc_kind", table_name="search_doc")
+        from frontline.search.stemming import terms_of
+
         op.execute("ALTER TABLE search_doc ADD COLUMN tsv tsvector")
-        op.execute(f"UPDATE search_doc SET tsv = strip({OLD_TSV})")
+        conn = op.get_bind()
+        rows = conn.exec_driver_sql("SELECT id, body FROM search_doc").fetchall()
+        for doc_id, body in rows:
+            conn.exec_driver_sql("UPDATE search_doc SET tsv = CAST(%(t)s AS tsvector) WHERE id = %(id)s",
+                                 {"t": terms_of(body[:100_000]), "id": doc_id})
         op.drop_column("search_doc", "body")
         op.drop_column("search_doc", "terms")
         op.execute("CREATE INDEX ix_search_doc_tsv ON search_doc USING gin (tsv)")
