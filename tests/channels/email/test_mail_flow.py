@@ -83,8 +83,8 @@ def test_mailbox_is_polled_and_reply_is_sent_without_any_command(
             (tmp_path / "worker.log").read_text() if (tmp_path / "worker.log").exists() else "no ticket"
         ticket = _ticket(database, "Scanner offline")
         assert ticket is not None
-        box = _box(database, mailbox.id)
-        assert box.last_poll_ok_at is not None and box.last_poll_error is None
+        assert wait_for(lambda: _box(database, mailbox.id).last_poll_ok_at is not None, timeout=30)
+        assert _box(database, mailbox.id).last_poll_error is None
         started = time.monotonic()
         response = client.post(f"/api/v1/tickets/{ticket.id}/messages", headers=desk.admin.headers,
                                json={"kind": "reply", "body_text": "The scanner is back online."})
