@@ -72,9 +72,12 @@ def _form_values(form: FormData, *, creating: bool) -> dict[str, Any]:
         raw = form.get(field)
         if isinstance(raw, str) and raw:
             values[field] = raw
-    for field in ("imap_port", "smtp_port", "poll_interval_seconds"):
+    for field in ("imap_port", "smtp_port"):
         raw = str(form.get(field) or "").strip()
         values[field] = raw or None
+    interval = str(form.get("poll_interval_seconds") or "").strip()
+    if interval:  # blank keeps the stored interval (or the default for a new mailbox)
+        values["poll_interval_seconds"] = interval
     team = str(form.get("team_id") or "")
     values["team_id"] = int(team) if team.isdigit() else None
     values["default_line"] = str(form.get("default_line") or "") or None

@@ -165,3 +165,20 @@ def test_a_broken_mailbox_never_delays_the_others_and_the_admin_page_says_what_w
         assert "Сервер отклонил соединение. Проверьте адрес, порт и настройку защиты." in ru_page
     finally:
         silent.close()
+
+
+def test_admin_sets_the_polling_interval_and_a_bad_one_is_explained(
+        database: Database, mailbox: Mailbox, desk: Any, browser_for: Any) -> None:  # noqa: F811
+    admin = browser_for(desk.admin)
+    form = {"address": "support@desk.example", "display_name": "Desk Support", "imap_folder": "INBOX",
+            "poll_interval_seconds": "300", "auto_ack": "on", "is_active": "on"}
+    saved = admin.post("/ui/admin/mailboxes/support", form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert _box(database, mailbox.id).poll_interval_seconds == 300
+    assert 'name="poll_interval_seconds" type="number" min="10" max="86400" value="300"' in \
+        admin.get("/ui/admin/mailboxes/support").text
+    for bad in ("5", "soon"):
+        refused = admin.post("/ui/admin/mailboxes/support", {**form, "poll_interval_seconds": bad})
+        assert refused.status_code == 422
+        assert "Check for new mail every (seconds): the value is not valid." in refused.text
+    assert _box(database, mailbox.id).poll_interval_seconds == 300
