@@ -10,10 +10,12 @@ Order of the in-transaction listeners of a new ticket (frontline/tickets/hooks.p
 3. rules: `created` triggers, which see the routed ticket with its clocks and sentiment;
 4. routing after rules: skill-based assignment, so skills named by tags a rule added count;
 5. search: the ticket, its first message and a new contact are indexed.
+An agent's public reply on an e-mail or portal ticket queues its send job (frontline/channels/email/jobs.py).
 """
 
 from __future__ import annotations
 
+from frontline.channels.email import jobs as email_jobs
 from frontline.jobs.registry import discover
 from frontline.kit.settings import Settings
 from frontline.routing import listeners as routing_listeners
@@ -35,4 +37,5 @@ def install(settings: Settings) -> None:
     routing_listeners.install_after_rules()
     search.register()
     sla_manage.install_rules_check(rules_using_calendar)  # which rules use a calendar, asked without importing rules
+    email_jobs.install(settings)
     discover(settings.job_modules)

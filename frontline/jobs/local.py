@@ -106,8 +106,11 @@ def run_claimed(database: Database, claimed: Claimed, now: datetime) -> None:
         _record_failure(database, claimed, now, f"no handler registered for job kind {claimed.kind!r}", final=True)
         return
     try:
+        if handler.own is not None:
+            handler.run(database, None, claimed.payload)
         with database.session() as db:
-            handler.fn(db, claimed.payload)
+            if handler.own is None:
+                handler.run(database, db, claimed.payload)
             db.execute(
                 update(Job)
                 .where(Job.id == claimed.id, Job.status == JobStatus.running, Job.attempts == claimed.attempts)

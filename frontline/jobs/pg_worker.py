@@ -84,8 +84,11 @@ def _task_body(database: Database, handler: Handler) -> Any:
         if ran is not None:
             ran.append(handler.kind)
         try:
-            with database.session() as db:
-                handler.fn(db, body)
+            if handler.own is not None:
+                handler.run(database, None, body)
+            else:
+                with database.session() as db:
+                    handler.run(database, db, body)
         except Exception as exc:
             if context.job.attempts + 1 >= handler.max_attempts:
                 call_on_failure(database, handler, body, describe(exc))

@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontline.jobs.schedule import check_interval
+from frontline.kit.db import Database
 
 JobFunction = Callable[[Session, dict[str, Any]], None]
+OwnTransactionsFunction = Callable[[Database, dict[str, Any]], None]
 FailureHook = Callable[[Session, dict[str, Any], str], None]
 
 
@@ -29,6 +31,16 @@ class Handler:
     fn: JobFunction
     max_attempts: int = 8
     on_failure: FailureHook | None = None
+    own: OwnTransactionsFunction | None = None  # set for `own_transactions` handlers: called instead of fn
+
+    def run(self, database: Database, session: Session | None, payload: dict[str, Any]) -> None:
+        """Run the job: in `session` (the runner's transaction), or with the Database for handlers that open
+        their own transactions (network I/O outside any transaction: mail servers, which may hang for a minute)."""
+        if self.own is not None:
+            self.own(database, payload)
+        else:
+            assert session is not None
+            self.fn(session, payload)
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,31 @@ def periodic(
     def register(fn: JobFunction) -> JobFunction:
         handler(kind, max_attempts=max_attempts, on_failure=on_failure)(fn)
         PERIODIC[kind] = Periodic(kind, every)
+        return fn
+
+    return register
+
+
+def own_transactions(
+    kind: str, *, max_attempts: int = 8, on_failure: FailureHook | None = None, every: timedelta | None = None,
+) -> Callable[[OwnTransactionsFunction], OwnTransactionsFunction]:
+    """Register `fn(database, payload)` for jobs of `kind` (periodic when `every` is given) that open their own
+    transactions: the runner holds none while it runs, so a handler can talk to the network between short ones.
+    The job is marked done in a transaction after it returns (at-least-once: keep such handlers idempotent)."""
+    if every is not None:
+        check_interval(every)
+
+    def register(fn: OwnTransactionsFunction) -> OwnTransactionsFunction:
+        def in_session(db: Session, payload: dict[str, Any]) -> None:
+            raise RuntimeError(f"job kind {kind!r} opens its own transactions; run it with Handler.run")
+
+        in_session.__qualname__ = fn.__qualname__
+        existing = HANDLERS.get(kind)
+        if existing is not None and existing.own is not fn:
+            raise ValueError(f"job kind {kind!r} already has a handler ({existing.fn.__qualname__})")
+        HANDLERS[kind] = Handler(kind, in_session, max_attempts, on_failure, own=fn)
+        if every is not None:
+            PERIODIC[kind] = Periodic(kind, every)
         return fn
 
     return register

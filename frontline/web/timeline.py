@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from frontline.kit.rawsql import Raw
 from frontline.tickets.messages import PUBLIC_KINDS
 
-SHOWN_EVENTS = ("created", "changed", "reopened", "escalated", "merged")
+SHOWN_EVENTS = ("created", "changed", "reopened", "escalated", "merged", "delivery_failed")
 
 
 @dataclass(slots=True)

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from frontline.jobs import enqueue, handler
+from frontline.jobs import enqueue, handler, own_transactions
+from frontline.kit.db import Database
 
 
 def _append(path: str, line: str) -> None:
@@ -53,3 +54,14 @@ def crash_once(db: Session, payload: dict[str, Any]) -> None:
         started.write_text(str(os.getpid()), encoding="utf-8")
         time.sleep(600)
     _append(payload["marker"], "recovered")
+
+
+@own_transactions("test.own", max_attempts=2, on_failure=record_failure)
+def own(database: Database, payload: dict[str, Any]) -> None:
+    """Opens its own transactions (as mail jobs do around network I/O); fails while `fail_first` is absent."""
+    with database.session() as db:
+        enqueue(db, "test.touch", {"marker": payload["marker"], "note": "from own transaction"})
+    if payload.get("fail_first") and not Path(payload["fail_first"]).exists():
+        Path(payload["fail_first"]).write_text("failed once", encoding="utf-8")
+        raise RuntimeError("first attempt fails")
+    _append(payload["marker"], "own")

@@ -82,3 +82,23 @@ def test_payload_must_be_json(database: Database) -> None:
         enqueue(db, "test.touch", {"when": datetime(2026, 1, 1)})
     with pytest.raises(ValueError, match="timezone"), database.session() as db:
         enqueue(db, "test.touch", {}, run_at=datetime(2026, 1, 1))
+
+
+def test_handler_with_its_own_transactions_runs_outside_the_runners_and_is_retried(
+        database: Database, tmp_path: Path) -> None:
+    """Mail jobs talk to servers between short transactions of their own: the runner holds none for them, what
+    they commit stays committed when they fail later, and a failed run is retried like any job."""
+    from datetime import timedelta
+
+    from frontline.kit.db import utcnow
+
+    marker, flag = tmp_path / "ran.txt", tmp_path / "failed-once"
+    with database.session() as db:
+        enqueue(db, "test.own", {"marker": str(marker), "fail_first": str(flag)})
+    start = utcnow()
+    run_pending(database, now=start)
+    assert flag.exists() and "own" not in lines(marker)
+    run_pending(database, now=start + timedelta(hours=2))
+    assert lines(marker).count("own") == 1
+    assert lines(marker).count("from own transaction") == 2  # each attempt's own commit stood
+    assert [s.status for s in job_states(database) if s.kind == "test.own"] == ["done"]

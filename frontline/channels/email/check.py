@@ -42,6 +42,22 @@ def _network_problem(error: BaseException) -> CheckResult:
     return CheckResult(False, "protocol", f"{type(error).__name__}: {error}")
 
 
+def problem_of(error: BaseException) -> str:
+    """The `problem` key of a failure met while polling or sending (the same words as the connection test)."""
+    if isinstance(error, ValueError):
+        return "not_configured"
+    if isinstance(error, imaplib.IMAP4.error):
+        text = _text(error.args[0] if error.args else error).lower()
+        if "folder" in text:
+            return "folder"
+        if any(word in text for word in ("authenticat", "login", "password", "credentials")):
+            return "login"
+        return "protocol"
+    if isinstance(error, (OSError, EOFError)):
+        return _network_problem(error).problem or "protocol"
+    return "protocol"
+
+
 def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode(errors="replace")

@@ -5,15 +5,17 @@ attachments. Also turns agents' pending replies into queue rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontline.accounts.auth import ticket_link_token
 from frontline.channels.email.models import Mailbox, OutboundKind
 from frontline.channels.email.senders import refusal, unconfirmed_address
-from frontline.channels.email.smtp import OutgoingMail, SmtpServer, TemporaryFailure, compose
+from frontline.channels.email.smtp import OutgoingMail, SmtpServer, TemporaryFailure, compose, text_to_html
 from frontline.channels.email.thread_match import new_message_id, reply_address
 from frontline.channels.email.threading_keys import strip_reply_prefixes, verp_address
 from frontline.kit.db import utcnow
@@ -25,6 +27,8 @@ from frontline.tickets.storage import blob_path
 
 SCAN_BACK = 10_000
 """queue_replies looks at messages newer than the last queued reply minus this many ids."""
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class CannotSend(Exception):
@@ -39,48 +43,99 @@ class Prepared:
     recipients: list[str]
 
 
-def _route(sql: Raw, ticket_id: int) -> tuple[int, str] | None:
-    """(mailbox id, customer address) for a ticket, also for email tickets opened by hand."""
+MAILED_CHANNELS = ("email", "portal")
+"""Channels whose public replies reach the customer by e-mail (portal tickets: with the private link)."""
+NO_ADDRESS = "no_address"
+NO_MAILBOX = "no_mailbox"
+NOT_SENT_REASONS = {
+    NO_ADDRESS: "the customer has no e-mail address",
+    NO_MAILBOX: "no active mailbox can send mail (none has an SMTP server)",
+}
+
+
+def _route(sql: Raw, ticket_id: int) -> tuple[int, str] | str:
+    """(mailbox id, customer address) for a ticket, also for email tickets opened by hand and portal tickets;
+    else why the reply cannot go out (NO_ADDRESS or NO_MAILBOX)."""
     row = sql.one("SELECT mailbox_id, customer_address FROM email_ticket WHERE ticket_id = :t", {"t": ticket_id})
     if row is not None:
         return int(row[0]), str(row[1])
     ticket = sql.one("SELECT team_id, contact_id FROM ticket WHERE id = :t", {"t": ticket_id})
-    if ticket is None or ticket[1] is None:
-        return None
-    address = sql.one("SELECT value FROM contact_identity WHERE contact_id = :c AND kind = 'email' ORDER BY id"
-                      " LIMIT 1", {"c": ticket[1]})
-    box = sql.one("SELECT id FROM mailbox WHERE is_active = :yes ORDER BY CASE WHEN team_id = :team THEN 0 ELSE 1"
-                  " END, id LIMIT 1", {"team": ticket[0], "yes": True})
-    if address is None or box is None:
-        return None
+    address = None
+    if ticket is not None and ticket[1] is not None:
+        address = sql.one("SELECT value FROM contact_identity WHERE contact_id = :c AND kind = 'email' ORDER BY id"
+                          " LIMIT 1", {"c": ticket[1]})
+    if ticket is None or address is None:
+        return NO_ADDRESS
+    box = sql.one("SELECT id FROM mailbox WHERE is_active = :yes AND smtp_host IS NOT NULL AND smtp_host <> ''"
+                  " ORDER BY CASE WHEN team_id = :team THEN 0 ELSE 1 END, id LIMIT 1",
+                  {"team": ticket[0], "yes": True})
+    if box is None:
+        return NO_MAILBOX
     return int(box[0]), str(address[0])
 
 
-def queue_replies(db: Session, settings: Settings) -> int:
-    """Give every pending agent reply on an email ticket its queue row and Message-ID."""
+def queue_replies(db: Session, settings: Settings, *, message_id: int | None = None) -> int:
+    """Give every pending agent reply on an e-mail or portal ticket its queue row and Message-ID (only the
+    reply `message_id` when given); a reply that has nowhere to go is marked failed with the reason on its
+    ticket's timeline."""
     sql = Raw(db)
-    floor = int(sql.value("SELECT COALESCE(MAX(message_id), 0) FROM email_outbound")) - SCAN_BACK
+    channels = ", ".join(f"'{c}'" for c in MAILED_CHANNELS)
+    if message_id is None:
+        floor = int(sql.value("SELECT COALESCE(MAX(message_id), 0) FROM email_outbound")) - SCAN_BACK
+        where, params = "m.id > :floor", {"floor": floor}
+    else:
+        where, params = "m.id = :only", {"only": message_id}
     rows = sql.rows(
-        "SELECT m.id, m.ticket_id FROM message m WHERE m.id > :floor AND m.kind = 'reply' AND m.channel = 'email'"
+        f"SELECT m.id, m.ticket_id FROM message m WHERE {where} AND m.kind = 'reply' AND m.channel IN ({channels})"
         " AND m.delivery_status = 'pending' AND NOT EXISTS (SELECT 1 FROM email_outbound o WHERE o.message_id = m.id)"
-        " ORDER BY m.id", {"floor": floor},
+        " ORDER BY m.id", params,
     )
     now = sql.time(utcnow())
-    for message_id, ticket_id in rows:
+    for reply_id, ticket_id in rows:
         route = _route(sql, int(ticket_id))
-        if route is None:
-            sql.run("UPDATE message SET delivery_status = 'failed' WHERE id = :id", {"id": message_id})
+        if isinstance(route, str):
+            sql.run("UPDATE message SET delivery_status = 'failed' WHERE id = :id", {"id": reply_id})
             history.record(db, int(ticket_id), "delivery_failed", None,
-                           data={"message_id": message_id, "error": "no mailbox or customer address to send to"})
+                           data={"message_id": reply_id, "reason": route, "error": NOT_SENT_REASONS[route]})
             continue
         sql.run(
             "INSERT INTO email_outbound (kind, ticket_id, message_id, mailbox_id, header_message_id, to_address,"
             " subject, body_text, status, attempts, next_attempt_at, created_at) VALUES ('reply', :t, :msg, :m, :h,"
             " :to, '', '', 'pending', 0, :now, :now) ON CONFLICT (message_id) DO NOTHING",
-            {"t": ticket_id, "msg": message_id, "m": route[0], "h": new_message_id(settings, int(ticket_id)),
+            {"t": ticket_id, "msg": reply_id, "m": route[0], "h": new_message_id(settings, int(ticket_id)),
              "to": route[1], "now": now},
         )
     return len(rows)
+
+
+def customer_language(sql: Raw, ticket_id: int) -> str:
+    """'ru' or 'en' for mail to a ticket's customer: the contact's language when known, else the language the
+    customer wrote the ticket in."""
+    row = sql.one("SELECT c.language FROM ticket t JOIN contact c ON c.id = t.contact_id WHERE t.id = :t",
+                  {"t": ticket_id})
+    if row is not None and row[0]:
+        return "ru" if str(row[0]).lower().startswith("ru") else "en"
+    first = sql.one("SELECT t.subject, m.body_text FROM ticket t LEFT JOIN message m ON m.ticket_id = t.id"
+                    " AND m.kind = 'inbound' WHERE t.id = :t ORDER BY m.id LIMIT 1", {"t": ticket_id})
+    return written_in(f"{first[0]}\n{first[1] or ''}" if first is not None else "")
+
+
+def written_in(sample: str) -> str:
+    """'ru' when a text is mostly Cyrillic, else 'en' (the language of mail to a customer whose own is unknown)."""
+    sample = sample[:4000]
+    letters = len(_LETTER.findall(sample))
+    return "ru" if letters and len(_CYRILLIC.findall(sample)) / letters > 0.3 else "en"
+
+
+def portal_link_text(settings: Settings, ticket: Ticket, language: str) -> str:
+    """The paragraph under a reply on a portal ticket: the customer's private link, in their language."""
+    from frontline.web.i18n import translations  # the UI's catalogs hold the customer-facing strings too
+
+    link = settings.base_url.rstrip("/") + "/portal/t/" + ticket_link_token(
+        settings, ticket_id=ticket.id, contact_id=ticket.contact_id)
+    intro = translations(language).gettext(
+        "Read the whole conversation, reply and add files through your private link (do not share it):")
+    return f"\n\n--\n{intro}\n{link}\n"
 
 
 def _conversation_ids(sql: Raw, ticket_id: int, outbound_id: int) -> tuple[str | None, list[str]]:
@@ -134,6 +189,11 @@ def prepare(db: Session, settings: Settings, outbound_id: int) -> Prepared:
             raise CannotSend("the reply was deleted")
         mail.subject = f"Re: {strip_reply_prefixes(ticket.subject)} [{number}]"
         mail.text, mail.html_body = message.body_text, message.body_html
+        if ticket.channel == "portal":
+            footer = portal_link_text(settings, ticket, customer_language(sql, ticket.id))
+            mail.text = mail.text.rstrip("\n") + footer
+            if mail.html_body:
+                mail.html_body += text_to_html(footer.strip())
         mail.cc = [str(r[0]) for r in sql.rows("SELECT address FROM ticket_cc WHERE ticket_id = :t ORDER BY address",
                                                {"t": ticket.id}) if str(r[0]) != to]
         mail.attachments = _attachments(db, settings, message.id)

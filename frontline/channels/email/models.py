@@ -72,6 +72,12 @@ class Mailbox(Base):
     closed_reply: Mapped[str] = mapped_column(String(12), default=ClosedReply.follow_up)
     fallback_charsets: Mapped[str] = mapped_column(String(300), default=DEFAULT_CHARSETS)
     verp_address: Mapped[str | None] = mapped_column(String(320))
+    # polling (channels/email/jobs.py): how often, and how the last poll went (shown on the admin page)
+    poll_interval_seconds: Mapped[int] = mapped_column(Integer, default=60)
+    last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_poll_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_poll_error: Mapped[str | None] = mapped_column(Text)  # "<problem>: <detail>", problem as in check.py
+    poll_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

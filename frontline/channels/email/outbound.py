@@ -10,7 +10,6 @@ calls; `deliver(database, settings, outbound_id)` sends one message now.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,8 +32,6 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
 MAX_DELAY = timedelta(hours=6)
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass
@@ -50,9 +47,7 @@ def language_of(contact_language: str | None, parsed: ParsedEmail) -> str:
     """'ru' or 'en': the contact's language when known, else what the mail is written in."""
     if contact_language:
         return "ru" if contact_language.lower().startswith("ru") else "en"
-    sample = f"{parsed.subject}\n{parsed.visible_text or parsed.text}"[:4000]
-    letters = len(_LETTER.findall(sample))
-    return "ru" if letters and len(_CYRILLIC.findall(sample)) / letters > 0.3 else "en"
+    return compose_reply.written_in(f"{parsed.subject}\n{parsed.visible_text or parsed.text}")
 
 
 def render(template: str, **values: str) -> str:
@@ -159,7 +154,8 @@ def _mark_failed(sql: Raw, db: Session, outbound_id: int, ticket_id: int, messag
             {"e": error[:2000], "id": outbound_id})
     if message_id is not None:
         sql.run("UPDATE message SET delivery_status = 'failed' WHERE id = :id", {"id": message_id})
-    history.record(db, ticket_id, "delivery_failed", None, data={**data, "error": error[:500]})
+    history.record(db, ticket_id, "delivery_failed", None,
+                   data={"message_id": message_id, **data, "error": error[:500]})
 
 
 def _backoff(settings: Settings, attempts: int) -> timedelta:

@@ -54,6 +54,8 @@ class MailboxFields(Input):
                                   "address (e.g. bounce@desk.example), so a bounce finds the exact message. Empty: "
                                   "the mailbox's address. The server must deliver <local>+*@ to this mailbox.",
     )
+    poll_interval_seconds: int | None = Field(
+        default=None, ge=10, le=86_400, description="Check the IMAP server for new mail this often (default 60).")
     is_active: bool | None = None
 
     @field_validator("fallback_charsets")
@@ -108,6 +110,10 @@ class MailboxOut(Output):
     closed_reply: str
     fallback_charsets: list[str]
     verp_address: str | None
+    poll_interval_seconds: int
+    last_poll_at: datetime | None = Field(description="When the desk last checked the IMAP server.")
+    last_poll_ok_at: datetime | None = Field(description="When a check last succeeded.")
+    last_poll_error: str | None = Field(description="How the last check failed ('<kind>: <detail>'), else null.")
     is_active: bool
     created_at: datetime
 

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.models import Line
 from frontline.accounts.service import list_teams
-from frontline.channels.email import service
+from frontline.channels.email import polling, service
 from frontline.channels.email.check import CheckResult, check_imap, check_smtp
 from frontline.channels.email.models import ClosedReply, Mailbox, Security
 from frontline.channels.email.schemas import MailboxCreate, MailboxUpdate
@@ -47,6 +47,7 @@ FIELD_NAMES = {
     "name": N_("Name"), "address": N_("Address"), "imap_port": N_("IMAP port"), "smtp_port": N_("SMTP port"),
     "imap_folder": N_("Folder"), "team_id": N_("Team"), "fallback_charsets": N_("Charsets of undeclared mail"),
     "verp_address": N_("Return path for bounces (VERP)"),
+    "poll_interval_seconds": N_("Check for new mail every (seconds)"),
 }
 
 
@@ -74,6 +75,9 @@ def _form_values(form: FormData, *, creating: bool) -> dict[str, Any]:
     for field in ("imap_port", "smtp_port"):
         raw = str(form.get(field) or "").strip()
         values[field] = raw or None
+    interval = str(form.get("poll_interval_seconds") or "").strip()
+    if interval:  # blank keeps the stored interval (or the default for a new mailbox)
+        values["poll_interval_seconds"] = interval
     team = str(form.get("team_id") or "")
     values["team_id"] = int(team) if team.isdigit() else None
     values["default_line"] = str(form.get("default_line") or "") or None
@@ -113,11 +117,27 @@ def _checked(result: CheckResult) -> dict[str, str | bool]:
             "detail": result.detail}
 
 
+def poll_status(mailbox: Mailbox) -> dict[str, Any]:
+    """How the desk's own checks of the mailbox went, for the page: the last error in the connection test's words."""
+    error = None
+    if mailbox.last_poll_error:
+        problem, _sep, detail = mailbox.last_poll_error.partition(": ")
+        error = {"message": _(PROBLEMS[problem]) if problem in PROBLEMS else _("The server answered in an unexpected "
+                 "way."), "detail": detail if problem in PROBLEMS else mailbox.last_poll_error}
+    return {"polled": bool(mailbox.imap_host), "last": mailbox.last_poll_at, "ok": mailbox.last_poll_ok_at,
+            "error": error, "every": mailbox.poll_interval_seconds}
+
+
+def _status_context(db: Session, mailboxes: Any) -> dict[str, Any]:
+    return {"poll": {m.id: poll_status(m) for m in mailboxes}, "waiting": polling.waiting_to_send(db)}
+
+
 @router.get("")
 def mailboxes_page(request: Request, db: DB, agent: Agent) -> Response:
     agent.principal.require_admin()
-    return render(request, "admin_mailboxes.html", _context(db, agent, mailboxes=service.list_mailboxes(db),
-                                                            errors=[], form={}))
+    mailboxes = service.list_mailboxes(db)
+    return render(request, "admin_mailboxes.html", _context(db, agent, mailboxes=mailboxes, errors=[], form={},
+                                                            **_status_context(db, mailboxes)))
 
 
 @router.post("")
@@ -128,8 +148,10 @@ def add_mailbox(request: Request, db: DB, agent: Agent, form: Posted) -> Respons
         data = MailboxCreate.model_validate(values)
     except ValidationError as error:
         shown = {k: v for k, v in values.items() if not k.endswith("_password")}
+        mailboxes = service.list_mailboxes(db)
         return render(request, "admin_mailboxes.html", _context(
-            db, agent, mailboxes=service.list_mailboxes(db), errors=_errors(error), form=shown), status=422)
+            db, agent, mailboxes=mailboxes, errors=_errors(error), form=shown, **_status_context(db, mailboxes)),
+            status=422)
     mailbox = service.create_mailbox(db, data)
     return RedirectResponse(f"/ui/admin/mailboxes/{mailbox.name}", status_code=303)
 

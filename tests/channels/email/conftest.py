@@ -306,3 +306,12 @@ def mailbox(database: Database, desk: Any) -> Mailbox:
     with database.session() as db:
         return create_mailbox(db, MailboxCreate(name="support", address="support@desk.example",
                                                 display_name="Desk Support", team_id=desk.l1.id))
+
+
+@pytest.fixture
+def app(settings: Settings, email_settings: Settings):  # type: ignore[no-untyped-def]
+    """The web app without its in-process job runner: these tests poll and send by hand, step by step (the
+    runner's own tests, tests/channels/email/test_mail_flow.py, start it themselves)."""
+    from frontline.api.app import create_app
+
+    return create_app(email_settings.model_copy(update={"jobs_in_process": False}))
