@@ -285,7 +285,9 @@ def _deliver(db: Session, ctx: IntakeContext, settings: Settings, claimed: Claim
         outcome = _unreadable(db, ctx, settings, savepoint, claimed.mailbox_id, raw_id, raw, parsed, error)
     warnings = list(outcome.warnings or parsed.warnings)
     if error is None and claimed.header_message_id:
-        warnings += _note_reused_message_id(ctx.sql, claimed, raw_id, outcome.ticket_id)
+        # a bounce's ticket is the one of our mail it reports on: the raw record alone says so
+        ticket_id = None if outcome.status == RawStatus.bounce else outcome.ticket_id
+        warnings += _note_reused_message_id(ctx.sql, claimed, raw_id, ticket_id)
     _finish(ctx.sql, raw_id, parsed, outcome.status, outcome.ticket_id, outcome.message_id, warnings)
     return IntakeResult(raw_id, str(outcome.status), duplicate, outcome.ticket_id, outcome.message_id, warnings)
 

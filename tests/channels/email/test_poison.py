@@ -135,6 +135,19 @@ def test_http_raw_endpoint_accepts_a_poison_message_as_unreadable(
     assert r.status_code == 201 and r.json()["status"] == "accepted", r.text
     _kept_unreadable(database, email_settings, r.json()["raw_id"], raw)
 
+    def stuck(db: Any, event: hooks.TicketEvent) -> None:
+        if "STUCK" in event.text:
+            raise OperationalError("UPDATE ticket ...", {}, Exception("database is locked"))
+
+    hooks.listen("created", "stuck", stuck)
+    busy = client.post("/api/v1/mailboxes/support/raw", headers=headers, content=make_mail(body="STUCK"))
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "2"  # stored; the relay may retry
+    with database.session(write=False) as db:
+        raw_id = int(db.scalar(select(func.max(RawEmail.id))) or 0)
+    record = client.get(f"/api/v1/raw-emails/{raw_id}", headers=desk.admin.headers).json()
+    assert (record["status"], record["attempts"]) == ("received", 3)
+    assert record["last_error"] == "OperationalError: (builtins.Exception) database is locked"
+
 
 def test_mail_gate_keeps_a_poison_message_and_exits_0(
         database: Database, email_settings: Settings, mailbox: Mailbox, gate_env: CliRunner,  # noqa: F811
