@@ -87,20 +87,24 @@ def header_message_id(raw: bytes) -> str | None:
 
 def content_hash(raw: bytes) -> str:
     """sha256 of what the sender wrote, not of how it travelled: the body bytes (text and attachments) and the
-    headers that say what the message is (CONTENT_HEADERS), with line ends as LF and trailing blank lines dropped.
+    headers that say what the message is (CONTENT_HEADERS), with carriage returns and trailing blank lines dropped.
 
     Relays add trace headers on top (Received, Return-Path, Delivered-To, spam scores, ARC/DKIM results), and the
     same message arrives with CRLF over IMAP and LF through an MTA pipe: all of it is the same mail. Hashed from
     the raw bytes, not the parsed message, because the key must be known when the bytes are stored, before the
     parser ever runs (storing first is what loses nothing); the body bytes contain every part, attachments too.
     """
-    end = _HEADER_END.search(raw)
-    head, body = (raw[: end.start()], raw[end.end():]) if end else (raw, b"")
+    text = raw.translate(None, b"\r")  # line ends as LF, in one copy (a lone CR counts for nothing either)
+    end = text.find(b"\n\n")
+    head, start = (text[:end], end + 2) if end >= 0 else (text, len(text))
+    stop = len(text)
+    while stop > start and text[stop - 1] in b"\n\t ":
+        stop -= 1
     digest = hashlib.sha256()
     for name, value in _content_headers(head):
         digest.update(name + b":" + value + b"\n")
     digest.update(b"\n")
-    digest.update(body.replace(b"\r\n", b"\n").rstrip(b"\r\n\t "))
+    digest.update(memoryview(text)[start:stop])
     return digest.hexdigest()
 
 
