@@ -93,14 +93,15 @@ def build_maildir(path: Path, count: int, seed: int = 7) -> tuple[mailbox.Maildi
     box = mailbox.Maildir(str(path), create=True)
     keys: list[str] = []
     sent: list[str] = []
+    last = b""
     for i in range(count):
         if corpus and i % 20 == 0:
             raw = corpus[(i // 20) % len(corpus)].read_bytes()
             raw = f"Message-ID: <corpus-{i}@bench.example>\r\n".encode() + raw
-        elif i % 97 == 0 and sent:
-            raw = _mail(i - 1, random.Random(i - 1), [])  # a redelivery of an earlier message
+        elif i % 97 == 0 and last:  # a redelivery of the previous message by another relay: a duplicate
+            raw = b"Received: from mx2.client.example by mx.desk.example; Mon, 1 Jan 2024 10:00:00 +0000\r\n" + last
         else:
-            raw = _mail(i, rng, sent)
+            raw = last = _mail(i, rng, sent)
         keys.append(box.add(raw))
     return box, keys
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import sqlite3
-import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from frontline.channels.email import conversation
@@ -34,27 +32,27 @@ from frontline.channels.email.models import RawStatus
 from frontline.channels.email.parse import parse_email
 from frontline.channels.email.parsed import ParsedEmail
 from frontline.kit.db import Database, utcnow
+from frontline.kit.dberrors import database_errors, is_transient
 from frontline.kit.rawsql import Raw
 from frontline.kit.settings import Settings
 
 log = logging.getLogger(__name__)
 
-
-
-def database_errors() -> tuple[type[Exception], ...]:
-    """What a failed statement raises. psycopg's errors count once psycopg is loaded (a PostgreSQL engine loads
-    it; only its connections can raise them), so a SQLite desk never imports the driver (~10 MiB)."""
-    driver = sys.modules.get("psycopg")
-    return (DBAPIError, sqlite3.Error) if driver is None else (DBAPIError, sqlite3.Error, driver.Error)
-
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _MESSAGE_ID = re.compile(rb"^message-id[ \t]*:[ \t]*((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.M)
 _ANGLE = re.compile(rb"<[^<>\s]{1,250}>")
+_HEADER_LINE = re.compile(rb"^([!-9;-~]+)[ \t]*:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.M)
+CONTENT_HEADERS = frozenset({b"from", b"sender", b"to", b"cc", b"subject", b"date", b"message-id", b"in-reply-to",
+                             b"references", b"content-type", b"content-transfer-encoding"})
+"""Headers that are part of what a message says (content_hash); relays add others but leave these alone."""
 # zlib level 1: a fifth faster than the default 6 on the benchmark's mail, and 2 % larger
 COMPRESS_LEVEL = 1
 # messages per write transaction in `ingest_batch` and the IMAP poller, and at most this many bytes of them
 BATCH_SIZE = 50
 BATCH_BYTES = 16 * 1024 * 1024
+MAX_ATTEMPTS = 8
+"""Failed processing attempts (transient database errors, counted on the raw row) after which a stored message
+is kept as an unreadable ticket instead of being tried again: nothing waits forever."""
 
 
 @dataclass
@@ -87,11 +85,47 @@ def header_message_id(raw: bytes) -> str | None:
     return text[:255] or None
 
 
+def content_hash(raw: bytes) -> str:
+    """sha256 of what the sender wrote, not of how it travelled: the body bytes (text and attachments) and the
+    headers that say what the message is (CONTENT_HEADERS), with carriage returns and trailing blank lines dropped.
+
+    Relays add trace headers on top (Received, Return-Path, Delivered-To, spam scores, ARC/DKIM results), and the
+    same message arrives with CRLF over IMAP and LF through an MTA pipe: all of it is the same mail. Hashed from
+    the raw bytes, not the parsed message, because the key must be known when the bytes are stored, before the
+    parser ever runs (storing first is what loses nothing); the body bytes contain every part, attachments too.
+    """
+    text = raw.translate(None, b"\r")  # line ends as LF, in one copy (a lone CR counts for nothing either)
+    end = text.find(b"\n\n")
+    head, start = (text[:end], end + 2) if end >= 0 else (text, len(text))
+    stop = len(text)
+    while stop > start and text[stop - 1] in b"\n\t ":
+        stop -= 1
+    digest = hashlib.sha256()
+    for name, value in _content_headers(head):
+        digest.update(name + b":" + value + b"\n")
+    digest.update(b"\n")
+    digest.update(memoryview(text)[start:stop])
+    return digest.hexdigest()
+
+
+def _content_headers(head: bytes) -> list[tuple[bytes, bytes]]:
+    """The first of each content header, names lowered and values unfolded with runs of white space as one."""
+    found: dict[bytes, bytes] = {}
+    for match in _HEADER_LINE.finditer(head):
+        name = match.group(1).lower()
+        if name in CONTENT_HEADERS and name not in found:
+            found[name] = b" ".join(match.group(2).split())
+    return sorted(found.items())
+
+
 def dedup_key(raw: bytes) -> tuple[str, str | None, str]:
-    """(dedup key, Message-ID, content sha256): the Message-ID when there is one, else the content."""
+    """(dedup key, Message-ID, sha256 of the bytes). Two messages are the same when they have the same Message-ID
+    and the same content (`content_hash`), or, without a Message-ID, the same content: a message that reuses
+    another's Message-ID is kept (intake notes the reuse), a redelivery is recognised."""
     sha = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw)
-    basis = f"mid:{message_id}" if message_id else f"sha:{sha}"
+    content = content_hash(raw)
+    basis = f"mid:{message_id}\ncontent:{content}" if message_id else f"content:{content}"
     return hashlib.sha256(basis.encode()).hexdigest(), message_id, sha
 
 
@@ -139,15 +173,47 @@ def _result(sql: Raw, raw_id: int, duplicate: bool) -> IntakeResult:
     return IntakeResult(raw_id, str(row[0]), duplicate, row[1], row[2], list(sql.read_json(row[3]) or []))
 
 
-def _claim(sql: Raw, raw_id: int, *, content: bool) -> tuple[int, bytes | None] | None:
+@dataclass(frozen=True)
+class Claimed:
+    mailbox_id: int
+    header_message_id: str | None
+    attempts: int
+    last_error: str | None
+    raw: bytes | None = None
+
+
+def _claim(sql: Raw, raw_id: int, *, content: bool) -> Claimed | None:
     """Lock a `received` row for processing; None when someone else finished it meanwhile."""
     row = sql.one(
         "UPDATE raw_email SET status = 'received' WHERE id = :id AND status = 'received'"
-        f" RETURNING mailbox_id{', content' if content else ''}", {"id": raw_id},
+        f" RETURNING mailbox_id, header_message_id, attempts, last_error{', content' if content else ''}",
+        {"id": raw_id},
     )
     if row is None:
         return None
-    return int(row[0]), zlib.decompress(bytes(row[1])) if content else None
+    return Claimed(int(row[0]), row[1], int(row[2] or 0), row[3], zlib.decompress(bytes(row[4])) if content else None)
+
+
+class RepeatedFailure(Exception):
+    """Processing a stored message failed MAX_ATTEMPTS times with transient database errors."""
+
+
+def _error_text(error: BaseException) -> str:
+    """A short, storable description of an error (first line, no NUL)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}".replace("\x00", "")[:500]
+
+
+def _count_failure(database: Database, raw_id: int, error: BaseException) -> None:
+    """One more failed attempt on a stored message, in its own transaction (the failed one rolled back). When
+    the database is down this fails too, and nothing is counted: an outage turns no mail into unreadable tickets."""
+    try:
+        with database.session() as db:
+            Raw(db).run("UPDATE raw_email SET attempts = attempts + 1, last_error = :e WHERE id = :id"
+                        " AND status = 'received'", {"e": _error_text(error), "id": raw_id})
+    except database_errors() as failure:
+        log.warning("email intake: could not count the failed attempt on raw message %s (%s)", raw_id,
+                    _error_text(failure))
 
 
 def _parse(settings: Settings, raw: bytes, charsets: tuple[str, ...]) -> ParsedEmail:
@@ -178,15 +244,16 @@ def _savepoint(db: Session, sql: Raw) -> Iterator[None]:
     """A savepoint in plain SQL for the batch path (the ORM's begin_nested compiles a new statement each time,
     which cost more than a tenth of the intake). Nothing is pending in the session when it starts (the batch
     flushes after every message); after a rollback to it the session forgets every object it holds, since
-    their rows may be gone, and anything but a database error is left to the caller."""
+    their rows may be gone, and the error is left to the caller. A transient database error is not rolled back
+    to: the whole batch transaction goes, and its messages are processed one by one."""
     db.flush()
     sql.run("SAVEPOINT email_message")
     try:
         yield
         db.flush()
-    except database_errors():
-        raise  # the whole batch transaction rolls back
-    except Exception:
+    except Exception as error:
+        if is_transient(error):
+            raise
         sql.run("ROLLBACK TO SAVEPOINT email_message")
         sql.run("RELEASE SAVEPOINT email_message")
         db.expunge_all()
@@ -194,43 +261,99 @@ def _savepoint(db: Session, sql: Raw) -> Iterator[None]:
     sql.run("RELEASE SAVEPOINT email_message")
 
 
-def _deliver(db: Session, ctx: IntakeContext, settings: Settings, mailbox_id: int, raw_id: int,
+def _deliver(db: Session, ctx: IntakeContext, settings: Settings, claimed: Claimed, raw_id: int,
              raw: bytes, parsed: ParsedEmail, duplicate: bool, *, batch: bool = False) -> IntakeResult:
-    """Deliver one claimed message inside its own savepoint and record what it became."""
-    try:
-        with _savepoint(db, ctx.sql) if batch else db.begin_nested():
-            outcome = conversation.deliver(db, settings, mailbox_id, raw_id, raw, parsed, context=ctx)
-    except database_errors():
-        raise  # a database problem is temporary: the raw row stays 'received' and is retried
-    except Exception as error:  # never drop mail: keep it as an unreadable ticket instead
-        log.exception("email intake failed for raw message %s; keeping it as unreadable", raw_id)
-        outcome = conversation.deliver_unreadable(db, settings, mailbox_id, raw_id, raw, parsed, error, context=ctx)
-    warnings = outcome.warnings or parsed.warnings
+    """Deliver one claimed message inside its own savepoint and record what it became.
+
+    A transient database error propagates (the caller retries, counting attempts on the raw row). Anything else,
+    a permanent database error (invalid data) included, and a message that failed MAX_ATTEMPTS times already,
+    becomes an unreadable ticket with the original attached: no message is retried forever."""
+    def savepoint() -> Any:
+        return _savepoint(db, ctx.sql) if batch else db.begin_nested()
+
+    error: Exception | None = None
+    if claimed.attempts >= MAX_ATTEMPTS:
+        error = RepeatedFailure(f"{claimed.attempts} attempts failed; the last: {claimed.last_error}")
+        log.warning("email intake: raw message %s failed %s times; keeping it as unreadable", raw_id,
+                    claimed.attempts)
+    else:
+        try:
+            with savepoint():
+                outcome = conversation.deliver(db, settings, claimed.mailbox_id, raw_id, raw, parsed, context=ctx)
+        except Exception as failure:
+            if is_transient(failure):
+                raise  # the raw row stays 'received' and is retried
+            log.exception("email intake failed for raw message %s; keeping it as unreadable", raw_id)
+            error = failure
+    if error is not None:  # never drop mail
+        outcome = _unreadable(db, ctx, settings, savepoint, claimed.mailbox_id, raw_id, raw, parsed, error)
+    warnings = list(outcome.warnings or parsed.warnings)
+    if error is None and claimed.header_message_id:
+        # a bounce's ticket is the one of our mail it reports on: the raw record alone says so
+        ticket_id = None if outcome.status == RawStatus.bounce else outcome.ticket_id
+        warnings += _note_reused_message_id(ctx.sql, claimed, raw_id, ticket_id)
     _finish(ctx.sql, raw_id, parsed, outcome.status, outcome.ticket_id, outcome.message_id, warnings)
-    return IntakeResult(raw_id, str(outcome.status), duplicate, outcome.ticket_id, outcome.message_id, list(warnings))
+    return IntakeResult(raw_id, str(outcome.status), duplicate, outcome.ticket_id, outcome.message_id, warnings)
+
+
+def _unreadable(db: Session, ctx: IntakeContext, settings: Settings, savepoint: Callable[[], Any], mailbox_id: int,
+                raw_id: int, raw: bytes, parsed: ParsedEmail, error: Exception) -> conversation.Outcome:
+    """The unreadable ticket; when the parsed mail itself cannot be written (invalid data in its subject or
+    sender), one with nothing taken from it but the original attached; when not even that, status failed."""
+    for source in (parsed, ParsedEmail()):
+        try:
+            with savepoint():
+                return conversation.deliver_unreadable(db, settings, mailbox_id, raw_id, raw, source, error,
+                                                       context=ctx)
+        except database_errors() as failure:
+            if is_transient(failure):
+                raise
+            log.exception("email intake: unreadable ticket for raw message %s failed", raw_id)
+            error = failure
+    note = f"This email could not be kept as a ticket ({_error_text(error)}); the original is stored."
+    return conversation.Outcome(RawStatus.failed, None, None, [*parsed.warnings, note])
+
+
+def _note_reused_message_id(sql: Raw, claimed: Claimed, raw_id: int, ticket_id: int | None) -> list[str]:
+    """A different message with the Message-ID of one received before is kept as its own; say so, on the raw
+    record and as a note on its ticket (agents see why two mails share an id)."""
+    earlier = sql.value("SELECT MIN(id) FROM raw_email WHERE header_message_id = :mid AND mailbox_id = :m"
+                        " AND id < :id", {"mid": claimed.header_message_id, "m": claimed.mailbox_id, "id": raw_id})
+    if earlier is None:
+        return []
+    note = (f"Another email with the same Message-ID {claimed.header_message_id} but different content was received"
+            f" before (received message {int(earlier)}); this one is kept as a message of its own.")
+    if ticket_id is not None:
+        conversation.add_note(sql, ticket_id, note, {"raw_id": raw_id, "reused_message_id_of": int(earlier)})
+    return [note]
 
 
 def process_raw(database: Database, settings: Settings, raw_id: int, *, duplicate: bool = False) -> IntakeResult:
-    """Turn a stored raw message into a ticket/message (or a bounce record), in one transaction."""
-    with database.session() as db:
-        ctx = IntakeContext(db)
-        claimed = _claim(ctx.sql, raw_id, content=True)
-        if claimed is None:
-            return _result(ctx.sql, raw_id, duplicate)
-        mailbox_id, raw = claimed
-        assert raw is not None
-        parsed = _parse(settings, raw, _mailbox_charsets(ctx.sql, mailbox_id))
-        return _deliver(db, ctx, settings, mailbox_id, raw_id, raw, parsed, duplicate)
+    """Turn a stored raw message into a ticket/message (or a bounce record), in one transaction. A transient
+    database error is counted on the raw row and raised: the message stays stored, to be finished later."""
+    try:
+        with database.session() as db:
+            ctx = IntakeContext(db)
+            claimed = _claim(ctx.sql, raw_id, content=True)
+            if claimed is None:
+                return _result(ctx.sql, raw_id, duplicate)
+            assert claimed.raw is not None
+            parsed = _parse(settings, claimed.raw, _mailbox_charsets(ctx.sql, claimed.mailbox_id))
+            return _deliver(db, ctx, settings, claimed, raw_id, claimed.raw, parsed, duplicate)
+    except database_errors() as error:
+        _count_failure(database, raw_id, error)
+        raise
 
 
 def _process_retrying(database: Database, settings: Settings, raw_id: int, duplicate: bool) -> IntakeResult:
     for attempt in range(3):
         try:
             return process_raw(database, settings, raw_id, duplicate=duplicate)
-        except database_errors():
+        except database_errors() as error:
             if attempt == 2:
                 raise  # stored but not processed: process_pending or a redelivery finishes it
-            log.warning("email intake: retrying raw message %s after a database error", raw_id)
+            log.warning("email intake: retrying raw message %s after a database error (%s)", raw_id,
+                        _error_text(error))
     raise AssertionError("unreachable")
 
 
@@ -239,11 +362,12 @@ def process_batch(database: Database, settings: Settings, stored: Sequence[tuple
     """Process stored messages (raw id and the stored bytes) in ONE write transaction.
 
     Parsing happens first, outside the transaction (SQLite's single writer is not held meanwhile). Each
-    message gets its own savepoint, so one that breaks the code becomes an unreadable ticket without
-    disturbing the others. The batch commits once: a crash before that leaves every row 'received' for
-    `process_pending` or a redelivery, with nothing half done, and a crash after it has lost nothing. A
-    database error rolls the batch back and the messages are processed one by one instead; a message
-    that still cannot be processed is reported with status 'received' (stored, finished later).
+    message gets its own savepoint, so one that breaks the code or holds data the database refuses becomes an
+    unreadable ticket without disturbing the others. The batch commits once: a crash before that leaves every
+    row 'received' for `process_pending` or a redelivery, with nothing half done, and a crash after it has lost
+    nothing. A transient database error rolls the batch back and the messages are processed one by one
+    instead; a message that still cannot be processed is reported with status 'received' (stored, finished
+    later, and after MAX_ATTEMPTS failures kept as unreadable).
     """
     charsets = _charsets_of(database, [raw_id for raw_id, _ in stored])
     parsed = [_parse(settings, raw, charsets.get(raw_id, fallback_codecs(None))) for raw_id, raw in stored]
@@ -256,20 +380,21 @@ def process_batch(database: Database, settings: Settings, stored: Sequence[tuple
                 if claimed is None:  # finished meanwhile by another process
                     results.append(_result(ctx.sql, raw_id, duplicate))
                     continue
-                results.append(_deliver(db, ctx, settings, claimed[0], raw_id, raw, mail, duplicate, batch=True))
+                results.append(_deliver(db, ctx, settings, claimed, raw_id, raw, mail, duplicate, batch=True))
                 db.flush()
                 db.expunge_all()  # the next message's listeners read fresh rows, and memory stays flat
             return results
-    except Exception:  # a database error, or the session left unusable: the safe path, message by message
-        log.warning("email intake: batch of %s rolled back; processing one by one", len(stored), exc_info=True)
+    except Exception as error:  # a database error, or the session left unusable: the safe path, message by message
+        log.warning("email intake: batch of %s rolled back (%s); processing one by one", len(stored),
+                    _error_text(error))
     return [_process_alone(database, settings, raw_id, duplicate) for raw_id, _ in stored]
 
 
 def _process_alone(database: Database, settings: Settings, raw_id: int, duplicate: bool) -> IntakeResult:
     try:
         return _process_retrying(database, settings, raw_id, duplicate)
-    except database_errors():
-        log.exception("email intake: raw message %s stored, processing deferred", raw_id)
+    except database_errors() as error:
+        log.warning("email intake: raw message %s stored, processing deferred (%s)", raw_id, _error_text(error))
         return IntakeResult(raw_id, str(RawStatus.received), duplicate)
 
 

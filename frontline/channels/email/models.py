@@ -100,6 +100,8 @@ class RawEmail(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
     warnings: Mapped[list[str] | None] = mapped_column(JSONType)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # failed processing attempts
+    last_error: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

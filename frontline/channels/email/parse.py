@@ -61,10 +61,12 @@ def strip_nul(value: Any) -> Any:
         return [strip_nul(v) for v in value]
     if isinstance(value, tuple):
         return tuple(strip_nul(v) for v in value)
+    if isinstance(value, dict):
+        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
         for item in fields(value):
             current = getattr(value, item.name)
-            if isinstance(current, str | list | tuple) or is_dataclass(current):
+            if isinstance(current, str | list | tuple | dict) or is_dataclass(current):
                 setattr(value, item.name, strip_nul(current))
     return value
 

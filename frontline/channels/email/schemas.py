@@ -149,5 +149,7 @@ class RawEmailOut(Output):
     ticket_id: int | None
     message_id: int | None
     warnings: list[str] | None
+    attempts: int
+    last_error: str | None
     received_at: datetime
     processed_at: datetime | None

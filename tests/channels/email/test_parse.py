@@ -259,3 +259,12 @@ def test_gmail_html_reply_quote_is_stripped() -> None:
     parsed = parse_email(_message(HEAD + "Content-Type: text/html; charset=utf-8", html))
     assert parsed.visible_text == "Still broken, sorry."
     assert parsed.text.endswith("> Try again")
+
+
+def test_no_nul_in_header_maps_either() -> None:
+    raw = (b"From: jo\x00hn <john doe@client.example>\r\nTo: support@desk.example\r\nSubject: Hi\x00\r\n"
+           b"List-Id: <news\x00.client.example>\r\nAuto-Submitted: no\x00\r\n\r\nBody\x00 text\r\n")
+    parsed = parse_email(raw)
+    assert parsed.headers["list-id"] == "<news.client.example>" and parsed.headers["auto-submitted"] == "no"
+    assert parsed.subject == "Hi" and parsed.text == "Body text"
+    assert parsed.salvaged and not any("\x00" in k + v for k, v in parsed.salvaged.items())
