@@ -164,3 +164,23 @@ def test_bad_input_is_a_4xx(browser_for, desk, database) -> None:  # type: ignor
     with database.session() as db:
         contact = db.get(Contact, ann)
         assert contact is not None and contact.time_zone is None and contact.name == "Ann Customer"
+
+
+def test_a_new_address_from_the_page_is_pending_and_audited(browser_for, desk, database) -> None:  # type: ignore[no-untyped-def]
+    ann = _contact_of(database, make_ticket(database, desk.l1.id))
+    supervisor = browser_for(desk.supervisor)
+    saved = supervisor.post(f"/ui/contacts/{ann}", {"name": "Ann Customer", "identity_form": "1",
+                                                    "emails": "ann@client.example\nann@new.example", "phones": ""})
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?done=pending")
+    page = supervisor.get(saved.headers["location"]).text
+    assert "stays pending until the customer confirms it" in page and "waiting for the customer" in page
+    with database.session() as db:
+        rows = {i.value: i.pending_since for i in db.scalars(select(ContactIdentity).where(
+            ContactIdentity.contact_id == ann))}
+        assert rows["ann@client.example"] is None and rows["ann@new.example"] is not None
+        assert db.scalars(select(AuditLog).where(AuditLog.action == "contact.identities_changed")).one()
+    again = supervisor.post(f"/ui/contacts/{ann}", {"name": "Ann C", "identity_form": "1",
+                                                    "emails": "ann@new.example\nann@client.example", "phones": ""})
+    assert again.headers["location"].endswith("?done=saved")  # same addresses: no identity change, no new audit
+    with database.session() as db:
+        assert len(db.scalars(select(AuditLog).where(AuditLog.action == "contact.identities_changed")).all()) == 1
