@@ -49,7 +49,8 @@ def list_users(db: Session) -> Sequence[User]:
     return db.scalars(select(User).order_by(User.id)).all()
 
 
-def _check_timezone(name: str) -> None:
+def check_timezone(name: str) -> None:
+    """The one check of a time zone name (users, contacts): an IANA name, else InvalidInput."""
     if name not in _TIMEZONES:
         raise InvalidInput(f"Unknown time zone '{name}'. Use an IANA name such as 'Europe/Moscow'.")
 
@@ -68,7 +69,7 @@ def _set_memberships(db: Session, user_id: int, team_ids: Sequence[int]) -> None
 
 
 def create_user(db: Session, data: UserCreate, *, actor_id: int | None) -> User:
-    _check_timezone(data.timezone)
+    check_timezone(data.timezone)
     email = data.email.lower()
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with e-mail {email} already exists.")
@@ -94,7 +95,7 @@ def create_user(db: Session, data: UserCreate, *, actor_id: int | None) -> User:
 def update_user(db: Session, user: User, data: UserUpdate, *, actor_id: int | None) -> User:
     changes = data.model_dump(exclude_unset=True)
     if "timezone" in changes and changes["timezone"] is not None:
-        _check_timezone(changes["timezone"])
+        check_timezone(changes["timezone"])
     team_ids = changes.pop("team_ids", None)
     for field, value in changes.items():
         old = getattr(user, field)

@@ -15,6 +15,7 @@ from frontline.contacts.access import access_contact, visible_contacts
 from frontline.contacts.models import Contact
 from frontline.contacts.schemas import (
     ContactCreate,
+    ContactMerge,
     ContactOut,
     ContactUpdate,
     IdentityOut,
@@ -75,6 +76,17 @@ def patch_contact(contact_id: Id, body: ContactUpdate, db: DB, caller: Writer, s
     for mail in confirmation_mails(db, settings, contact.id, pending):
         background.add_task(send_notice, settings, mail)
     return _out(db, [contact])[0]
+
+
+@router.post("/contacts/{contact_id}/merge", response_model=ContactOut)
+@raises(403, 404)
+def post_contact_merge(contact_id: Id, body: ContactMerge, db: DB, caller: Writer) -> ContactOut:
+    """Merge this contact into `into` (supervisors and administrators): its tickets, identities and notes move
+    there and this contact is deleted. Answers the contact that stays."""
+    caller.require_supervisor()
+    target = access_contact(db, caller, body.into)
+    service.merge_contacts(db, access_contact(db, caller, contact_id), target, caller)
+    return _out(db, [target])[0]
 
 
 @router.delete("/contacts/{contact_id}/customer-links", status_code=204)

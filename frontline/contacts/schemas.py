@@ -28,6 +28,7 @@ class ContactCreate(Input):
     phones: list[str] = Field(default_factory=list, max_length=20)
     identities: list[IdentityIn] = Field(default_factory=list, max_length=20)
     language: str | None = Field(default=None, max_length=10)
+    time_zone: str | None = Field(default=None, max_length=64, description="An IANA name, e.g. Europe/Moscow.")
     organisation_id: Id | None = None
     notes: str = Field(default="", max_length=20000)
 
@@ -38,14 +39,20 @@ class ContactUpdate(Input):
     phones: list[str] | None = Field(default=None, max_length=20)
     identities: list[IdentityIn] | None = Field(default=None, max_length=20)
     language: str | None = Field(default=None, max_length=10)
+    time_zone: str | None = Field(default=None, max_length=64, description="An IANA name, e.g. Europe/Moscow.")
     organisation_id: Id | None = None
     notes: str | None = Field(default=None, max_length=20000)
+
+
+class ContactMerge(Input):
+    into: Id = Field(description="The contact that stays; this one's tickets, identities and notes move to it.")
 
 
 class ContactOut(Output):
     id: int
     name: str
     language: str | None
+    time_zone: str | None = None
     organisation_id: int | None
     notes: str
     identities: list[IdentityOut] = Field(default_factory=list)

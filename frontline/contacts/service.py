@@ -7,16 +7,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontline.accounts import audit
+from frontline.accounts.principal import Principal
+from frontline.accounts.service import check_timezone
 from frontline.contacts import queries
 from frontline.contacts.models import Contact, ContactIdentity, IdentityKind, Organisation
 from frontline.contacts.schemas import ContactCreate, ContactUpdate, OrganisationCreate, OrganisationUpdate
 from frontline.kit.db import utcnow
 from frontline.kit.errors import Conflict, InvalidInput, NotFound
 from frontline.kit.rawsql import Raw
+from frontline.tickets.models import Message, Ticket, TicketEvent
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
@@ -102,10 +106,13 @@ def _add_identities(db: Session, contact_id: int, pairs: Iterable[tuple[str, str
 def create_contact(db: Session, data: ContactCreate) -> Contact:
     pairs = _identities(data)
     _check_organisation(db, data.organisation_id)
+    if data.time_zone:
+        check_timezone(data.time_zone)
     org_id = data.organisation_id
     if org_id is None:
         org_id = next((organisation_for_email(db, v) for k, v in pairs if k == IdentityKind.email), None)
-    contact = Contact(name=data.name, language=data.language, organisation_id=org_id, notes=data.notes)
+    contact = Contact(name=data.name, language=data.language, time_zone=data.time_zone or None,
+                      organisation_id=org_id, notes=data.notes)
     db.add(contact)
     db.flush()
     _add_identities(db, contact.id, pairs)
@@ -117,8 +124,12 @@ def update_contact(db: Session, contact: Contact, data: ContactUpdate) -> Contac
     changes = data.model_dump(exclude_unset=True, exclude={"emails", "phones", "identities"})
     if "organisation_id" in changes:
         _check_organisation(db, changes["organisation_id"])
+    if changes.get("time_zone"):
+        check_timezone(changes["time_zone"])
+    elif "time_zone" in changes:
+        changes["time_zone"] = None  # an empty zone clears it
     for field, value in changes.items():
-        if value is not None or field in ("organisation_id", "language"):
+        if value is not None or field in ("organisation_id", "language", "time_zone"):
             setattr(contact, field, value)
     if data.emails is not None or data.phones is not None or data.identities is not None:
         pairs = _identities(data)
@@ -134,6 +145,39 @@ def get_contact(db: Session, contact_id: int) -> Contact:
     if contact is None:
         raise NotFound(f"No contact with id {contact_id}.")
     return contact
+
+
+def merge_contacts(db: Session, source: Contact, target: Contact, actor: Principal) -> dict[str, int]:
+    """Merge `source` into `target` (supervisors and administrators): the source's tickets, messages, ticket
+    events and identities (pending ones stay pending) move to the target, its notes are appended, empty profile
+    fields of the target are filled from it, and the source is deleted (with its portal sessions, login codes
+    and link revocations; customer links issued for the source no longer open the moved tickets). Audited.
+    Returns how many tickets and identities moved."""
+    actor.require_supervisor()
+    if source.id == target.id:
+        raise InvalidInput("A contact cannot be merged into itself.")
+    moved_tickets = db.scalar(select(func.count()).select_from(Ticket).where(Ticket.contact_id == source.id)) or 0
+    db.execute(update(Ticket).where(Ticket.contact_id == source.id).values(contact_id=target.id)
+               .execution_options(synchronize_session=False))
+    db.execute(update(Message).where(Message.author_contact_id == source.id).values(author_contact_id=target.id)
+               .execution_options(synchronize_session=False))
+    db.execute(update(TicketEvent).where(TicketEvent.actor_contact_id == source.id)
+               .values(actor_contact_id=target.id).execution_options(synchronize_session=False))
+    identities = [f"{i.kind}:{i.value}" for i in db.scalars(
+        select(ContactIdentity).where(ContactIdentity.contact_id == source.id).order_by(ContactIdentity.id))]
+    db.execute(update(ContactIdentity).where(ContactIdentity.contact_id == source.id)
+               .values(contact_id=target.id).execution_options(synchronize_session=False))
+    if source.notes.strip():
+        target.notes = f"{target.notes.rstrip()}\n\n{source.notes.strip()}".strip()
+    for field in ("name", "language", "time_zone", "organisation_id"):
+        if not getattr(target, field) and getattr(source, field):
+            setattr(target, field, getattr(source, field))
+    audit.record(db, "contact.merged", actor_user_id=actor.user_id, target=f"contact:{target.id}",
+                 source=source.id, source_name=source.name, tickets=moved_tickets, identities=identities)
+    db.delete(source)
+    db.flush()
+    db.expire_all()
+    return {"tickets": moved_tickets, "identities": len(identities)}
 
 
 def identities_of(db: Session, contact_ids: Sequence[int]) -> dict[int, list[ContactIdentity]]:

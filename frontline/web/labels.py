@@ -15,6 +15,10 @@ LABELS: dict[str, dict[str, str]] = {
     "kind": {"inbound": N_("Customer"), "reply": N_("Reply"), "note": N_("Internal note")},
     "role": {"admin": N_("Administrator"), "supervisor": N_("Supervisor"), "agent": N_("Agent")},
     "search": {"ticket": N_("Ticket"), "message": N_("Message"), "contact": N_("Contact")},
+    "channel": {"email": N_("E-mail"), "web": N_("Web form"), "chat": N_("Chat"), "phone": N_("Phone"),
+                "telegram": N_("Telegram"), "api": N_("API"), "portal": N_("Portal")},
+    "identity": {"email": N_("E-mail"), "phone": N_("Phone"), "telegram": N_("Telegram"),
+                 "whatsapp": N_("WhatsApp"), "other": N_("Other")},
 }
 
 

@@ -13,6 +13,7 @@ from frontline.kit.errors import FrontlineError
 from frontline.kit.settings import Settings
 from frontline.web import i18n
 from frontline.web.pages import admin, auth, macros, planner, portal, queues, ticket, ticket_actions
+from frontline.web.pages import contacts as contact_pages
 from frontline.web.pages import rules_admin as rules_pages
 from frontline.web.pages import search as search_page
 from frontline.web.pages import sla_admin as sla_pages
@@ -71,6 +72,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         app.include_router(module.router)
     for module in (sla_pages, rules_pages):  # SLA policies, calendars, rules and webhooks
         app.include_router(module.router)
+    app.include_router(contact_pages.router)  # contact and organisation pages
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app)
     app.add_middleware(PageHeaders)

@@ -178,12 +178,13 @@ class Row:
     updated_at: datetime
     tags: list[str] = field(default_factory=list)
     sla: SlaMark | None = None
+    contact_id: int | None = None
 
 
 _DETAIL_SQL = (
     "SELECT t.id, t.subject, t.status, t.priority, t.team_id, t.line, t.assignee_id, c.name, t.created_at, "
     "t.updated_at, s.ticket_id, s.policy_id, s.pauses, s.next_due, s.first_response_due, s.next_response_due, "
-    "s.resolution_due "
+    "s.resolution_due, t.contact_id "
     "FROM ticket t LEFT JOIN contact c ON c.id = t.contact_id LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
     "WHERE t.id IN ({ids})"
 )
@@ -263,7 +264,7 @@ def details(raw: Raw, ids: Sequence[int], now: datetime, windows: Mapping[int, i
         found[r[0]] = Row(
             id=r[0], subject=r[1], status=r[2], priority=r[3], team_id=r[4], line=r[5], assignee_id=r[6],
             contact_name=r[7] or "", created_at=raw.read_time(r[8]) or now, updated_at=raw.read_time(r[9]) or now,
-            sla=mark(raw, r[11:17], r[2], now, windows) if r[10] is not None else None)
+            sla=mark(raw, r[11:17], r[2], now, windows) if r[10] is not None else None, contact_id=r[17])
     for ticket_id, name in raw.rows("SELECT tt.ticket_id, g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
                                     f"WHERE tt.ticket_id IN ({id_list}) ORDER BY g.name"):
         found[ticket_id].tags.append(name)

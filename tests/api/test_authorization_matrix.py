@@ -52,6 +52,7 @@ API = {
     "DELETE /api/v1/tokens/{token_id}": "admin", "GET /api/v1/contacts": "read", "POST /api/v1/contacts": "write",
     "GET /api/v1/contacts/{contact_id}": "ticket_read", "PATCH /api/v1/contacts/{contact_id}": "ticket_write",
     "DELETE /api/v1/contacts/{contact_id}/customer-links": "supervisor_write",
+    "POST /api/v1/contacts/{contact_id}/merge": "supervisor_write",
     "GET /api/v1/organisations": "read", "POST /api/v1/organisations": "write",
     "GET /api/v1/organisations/{org_id}": "read", "PATCH /api/v1/organisations/{org_id}": "write",
     "GET /api/v1/portal/{link}": "link", "POST /api/v1/portal/{link}/messages": "link",

@@ -85,7 +85,7 @@ def customer_panel(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
     others = [OtherTicket(*r) for r in raw.rows(
         f"SELECT t.id, t.subject, t.status FROM ticket t WHERE {w.sql()} ORDER BY t.created_at DESC, t.id DESC "
         "LIMIT 10", w.params)]
-    return {"contact": {"name": found[0]}, "emails": emails, "others": others}
+    return {"contact": {"id": ticket.contact_id, "name": found[0]}, "emails": emails, "others": others}
 
 
 _SLA = (
