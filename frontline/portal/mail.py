@@ -12,6 +12,7 @@ from email.utils import make_msgid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontline.channels.email.compose_reply import LINK_LINE
 from frontline.channels.email.models import Mailbox
 from frontline.channels.email.outbound import render
 from frontline.channels.email.smtp import (
@@ -30,10 +31,6 @@ from frontline.tickets import history
 
 log = logging.getLogger(__name__)
 
-LINK_LINE = {
-    "en": "\nFollow the conversation, reply and add files through your private link (do not share it):\n{link}\n",
-    "ru": "\nСледить за перепиской, отвечать и добавлять файлы можно по личной ссылке (не пересылайте её):\n{link}\n",
-}
 CODE_SUBJECT = {"en": "Your sign-in code: {code}", "ru": "Код для входа: {code}"}
 CODE_BODY = {
     "en": "Hello,\n\nyour code to sign in to the support portal is {code}.\nIt works once, for {minutes} minutes. "

@@ -127,15 +127,17 @@ def written_in(sample: str) -> str:
     return "ru" if letters and len(_CYRILLIC.findall(sample)) / letters > 0.3 else "en"
 
 
+LINK_LINE = {  # under a reply or an acknowledgement on a portal ticket (portal/mail.py uses it too)
+    "en": "\nFollow the conversation, reply and add files through your private link (do not share it):\n{link}\n",
+    "ru": "\nСледить за перепиской, отвечать и добавлять файлы можно по личной ссылке (не пересылайте её):\n{link}\n",
+}
+
+
 def portal_link_text(settings: Settings, ticket: Ticket, language: str) -> str:
     """The paragraph under a reply on a portal ticket: the customer's private link, in their language."""
-    from frontline.web.i18n import translations  # the UI's catalogs hold the customer-facing strings too
-
     link = settings.base_url.rstrip("/") + "/portal/t/" + ticket_link_token(
         settings, ticket_id=ticket.id, contact_id=ticket.contact_id)
-    intro = translations(language).gettext(
-        "Read the whole conversation, reply and add files through your private link (do not share it):")
-    return f"\n\n--\n{intro}\n{link}\n"
+    return "\n\n--" + LINK_LINE["ru" if language == "ru" else "en"].format(link=link)
 
 
 def _conversation_ids(sql: Raw, ticket_id: int, outbound_id: int) -> tuple[str | None, list[str]]:
