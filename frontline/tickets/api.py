@@ -23,8 +23,8 @@ from frontline.tickets.access import access_ticket
 from frontline.tickets.create import create_ticket as create_ticket_row
 from frontline.tickets.downloads import attachment_response
 from frontline.tickets.links import revoke_links
-from frontline.tickets.models import Attachment, Priority, Status, Ticket, TicketEvent
-from frontline.tickets.present import messages_out, ticket_number, ticket_out, tickets_out
+from frontline.tickets.models import Attachment, Status, Ticket, TicketEvent
+from frontline.tickets.present import messages_out, ticket_fields, ticket_out, tickets_out
 from frontline.tickets.query import TicketFilter, list_tickets
 from frontline.tickets.rows import TicketRow
 from frontline.tickets.schemas import (
@@ -59,17 +59,10 @@ def _link(settings: Settings, ticket_id: int, contact_id: int | None) -> str:
 
 
 def _created(settings: Settings, new: TicketRow) -> TicketCreated:
-    created = new.created_at
-    if created is None:
+    if new.created_at is None:
         raise TypeError("a created ticket's row carries its creation time")
-    return TicketCreated(
-        id=new.id, number=ticket_number(settings.ticket_prefix, new.id), subject=new.subject, status=new.status,
-        priority=Priority(new.priority).name, channel=new.channel, category=new.category, tags=new.tags or [],
-        contact_id=new.contact_id, organisation_id=new.organisation_id, team_id=new.team_id, line=new.line,
-        assignee_id=new.assignee_id, merged_into=None, reopen_count=0, created_at=created, updated_at=created,
-        first_response_at=None, solved_at=None, closed_at=None,
-        customer_link=_link(settings, new.id, new.contact_id),
-    )
+    return TicketCreated(**ticket_fields(settings.ticket_prefix, new, category=new.category, tags=new.tags or []),
+                         customer_link=_link(settings, new.id, new.contact_id))
 
 
 def _check_contact(db: Session, caller: Principal, contact_id: int | None) -> None:

@@ -98,3 +98,22 @@ def test_two_writers_creating_the_same_new_tag_and_category_both_succeed(databas
         assert db.execute(text("SELECT count(*) FROM tag WHERE name = 'brand-new-tag'")).scalar() == 1
         assert db.execute(text("SELECT count(*) FROM category WHERE name = 'Brand new'")).scalar() == 1
         assert db.execute(text("SELECT count(*) FROM ticket_tag")).scalar() == 2
+
+
+def test_a_replayed_create_answers_exactly_what_the_first_did(client, desk):
+    """One serialiser: the replay (read back from the database) and the first answer (from the row creation
+    wrote) are the same ticket, field for field; a trigger's tag included."""
+    rule = {"name": "tag vip", "kind": "trigger", "events": ["created"],
+            "conditions": {"all": [{"field": "subject", "op": "contains", "value": "invoice"}]},
+            "actions": [{"type": "add_tag", "value": "vip"}]}
+    assert client.post("/api/v1/rules", json=rule, headers=desk.admin.headers).status_code == 201
+    body = ticket_payload(subject="Wrong invoice", tags=["billing"], category="Billing", team_id=desk.l1.id)
+    headers = {**desk.agent1.headers, "Idempotency-Key": "invoice-7"}
+    first = client.post("/api/v1/tickets", json=body, headers=headers)
+    again = client.post("/api/v1/tickets", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    a, b = first.json(), again.json()
+    assert a.pop("customer_link") and b.pop("customer_link")  # signed with the time of issue, so each is fresh
+    assert a == b
+    assert a["tags"] == ["billing", "vip"] and a["category"] == "Billing"
+    assert client.get(f"/api/v1/tickets/{a['id']}", headers=desk.agent1.headers).json() == a
