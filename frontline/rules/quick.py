@@ -93,9 +93,12 @@ class QuickActions:
             return "priority" if self._set("priority", int(Priority[data.priority])) else None
         if kind == "set_team":
             data = TicketUpdate.model_validate({"team_id": action.get("value")})
-            if data.team_id is not None:
-                team_line(self.raw, data.team_id)  # the team check of update_ticket
-            return "team_id" if self._set("team_id", data.team_id) else None
+            line = team_line(self.raw, data.team_id) if data.team_id is not None else None  # update_ticket's check
+            if not self._set("team_id", data.team_id):
+                return None
+            if line is not None:  # as update_ticket: a team change takes the team's line (a later set_line wins)
+                self._set("line", line)
+            return "team_id"
         if kind == "set_line":
             data = TicketUpdate.model_validate({"line": action.get("value")})
             return "line" if self._set("line", data.line.value if data.line else None) else None

@@ -71,9 +71,11 @@ def update_ticket(db: Session, ticket: Ticket, data: TicketUpdate, actor: Princi
             raise InvalidInput("'priority' cannot be null.")
         changed |= _set_field(db, ticket, "priority", int(Priority[data.priority]), actor)
     if "team_id" in fields:
-        if data.team_id is not None:
-            team_line(Raw(db), data.team_id)
-        changed |= _set_field(db, ticket, "team_id", data.team_id, actor)
+        line = team_line(Raw(db), data.team_id) if data.team_id is not None else None
+        moved = _set_field(db, ticket, "team_id", data.team_id, actor)
+        changed |= moved
+        if moved and line is not None and "line" not in fields:  # a team change takes the team's line
+            _set_field(db, ticket, "line", line, actor)
     if "line" in fields:
         changed |= _set_field(db, ticket, "line", data.line, actor)
     if "assignee_id" in fields:
