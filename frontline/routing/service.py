@@ -17,7 +17,7 @@ from frontline.routing import sentiment
 from frontline.routing.assign import pick_agent, routing_of
 from frontline.routing.models import Strategy, TeamRouting
 from frontline.tickets import history, hooks
-from frontline.tickets.models import Ticket
+from frontline.tickets.models import Ticket, TicketEvent
 from frontline.tickets.rows import TicketRow
 
 NEXT_LINE = {Line.L1: Line.L2, Line.L2: Line.L3}
@@ -46,12 +46,28 @@ def assign(db: Session, ticket: Ticket, actor: Principal | None) -> int | None:
     return chosen
 
 
-def _target_team(db: Session, ticket: Ticket, line: str | None, team_id: int | None) -> Team:
+def _came_from(db: Session, ticket: Ticket, line: str | None) -> Team | None:
+    """The team on `line` the ticket was last escalated away from (where a de-escalation goes back to)."""
+    events = db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "escalated")
+                        .order_by(TicketEvent.id.desc()))
+    for event in events:
+        origin = (event.data or {}).get("from_team")
+        team = db.get(Team, origin) if isinstance(origin, int) else None
+        if team is not None and team.line == line:
+            return team
+    return None
+
+
+def _target_team(db: Session, ticket: Ticket, line: str | None, team_id: int | None, kind: str) -> Team:
     if team_id is not None:
         team = db.get(Team, team_id)
         if team is None:
             raise InvalidInput(f"No team with id {team_id}.")
         return team
+    if kind == "deescalated":
+        origin = _came_from(db, ticket, line)
+        if origin is not None:
+            return origin
     if ticket.team_id is not None and line is not None and line != Line.L1:
         routing = routing_of(db, ticket.team_id)
         if routing is not None and routing.escalation_team_id is not None:
@@ -73,7 +89,7 @@ def escalate(db: Session, ticket: Ticket, actor: Principal | None, *, reason: st
     line = to_line or (NEXT_LINE.get(current) if kind == "escalated" else Line.L1)
     if kind == "escalated" and line is None and team_id is None:
         raise InvalidInput("The ticket is already on the last line (L3); choose a specialised team instead.")
-    team = _target_team(db, ticket, line, team_id)
+    team = _target_team(db, ticket, line, team_id, kind)
     old = {"team_id": ticket.team_id, "line": ticket.line, "assignee_id": ticket.assignee_id}
     ticket.team_id, ticket.line = team.id, line or team.line
     ticket.assignee_id = None

@@ -75,3 +75,18 @@ def test_sentiment_is_stored_for_customer_messages(client, desk):
     client.post(f"/api/v1/portal/{link}/messages", json={"body_text": "Спасибо, всё заработало!"})
     scores = client.get(f"/api/v1/tickets/{t['id']}/sentiment", headers=desk.agent1.headers).json()
     assert [s["label"] for s in scores] == ["negative", "positive"]
+
+
+def test_deescalation_returns_to_the_team_the_ticket_came_from(client, database, desk):
+    """Two L1 teams: a ticket escalated from the second one comes back to it, not to the first L1 team by id."""
+    other_l1 = make_team(database, "First line, Berlin", "L1")
+    agent = make_agent(database, teams=[other_l1])
+    t = client.post("/api/v1/tickets", json=ticket_payload(team_id=other_l1.id), headers=agent.headers).json()
+    up = client.post(f"/api/v1/tickets/{t['id']}/escalate", json={"reason": "needs an engineer"},
+                     headers=agent.headers)
+    assert up.status_code == 200, up.text
+    assert up.json()["team_id"] == desk.l2.id
+    down = client.post(f"/api/v1/tickets/{t['id']}/deescalate", json={"reason": "answer ready"},
+                       headers=desk.admin.headers)
+    assert down.status_code == 200, down.text
+    assert (down.json()["team_id"], down.json()["line"]) == (other_l1.id, "L1")
