@@ -102,13 +102,12 @@ def config(db: Session, raw: Raw) -> SlaConfig:
     return built
 
 
-def start_new(db: Session, raw: Raw, ticket: TicketRow) -> bool:
-    """The one rule that starts a ticket's SLA clocks: the first active policy (by position) whose conditions hold
-    gets a clock row, due times on the policy's calendar (else the team's, else always open), counted from
-    `ticket.created_at`. True if a policy matched."""
+def matching_policy(db: Session, raw: Raw, ticket: TicketRow) -> tuple[CachedPolicy, int | None] | None:
+    """The one rule that picks a ticket's SLA policy: the first active policy (by position) whose conditions hold,
+    with its calendar (the policy's, else the team's; None: always open). None when no policy matches."""
     cfg = config(db, raw)
     if not cfg.policies:
-        return False  # a desk without SLA policies pays one query on the hot path
+        return None  # a desk without SLA policies pays one query on the hot path
     tier = None
     if cfg.needs_tier and ticket.organisation_id is not None:
         found = raw.one("SELECT tier FROM organisation WHERE id = :id", {"id": ticket.organisation_id})
@@ -116,11 +115,21 @@ def start_new(db: Session, raw: Raw, ticket: TicketRow) -> bool:
     policy = next((p for p in cfg.policies if conditions_hold(
         p.conditions, ticket.priority, ticket.channel, ticket.team_id, ticket.organisation_id, tier)), None)
     if policy is None:
-        return False
+        return None
     calendar_id = policy.calendar_id
     if calendar_id is None and ticket.team_id is not None:
         calendar_id = cfg.team_calendars.get(ticket.team_id)
-    calendar = cfg.calendar(calendar_id)
+    return policy, calendar_id
+
+
+def start_new(db: Session, raw: Raw, ticket: TicketRow) -> bool:
+    """The one rule that starts a ticket's SLA clocks: the matching policy (`matching_policy`) gets a clock row, due
+    times on its calendar, counted from `ticket.created_at`. True if a policy matched."""
+    matched = matching_policy(db, raw, ticket)
+    if matched is None:
+        return False
+    policy, calendar_id = matched
+    calendar = config(db, raw).calendar(calendar_id)
     started = ticket.created_at
     if started is None:
         raise ValueError(f"ticket {ticket.id}: its row has no creation time to start the clocks from")

@@ -27,7 +27,14 @@ def install() -> None:
         if ticket is not None:
             service.status_changed(db, ticket, utcnow())
 
+    def on_updated(db: Session, event: hooks.TicketEvent) -> None:
+        if service.POLICY_FIELDS.intersection(event.fields):
+            ticket = db.get(Ticket, event.ticket_id)
+            if ticket is not None:
+                service.reselect(db, ticket)
+
     hooks.listen("created", "sla", on_created)
+    hooks.listen("updated", "sla", on_updated)
     hooks.listen("agent_message", "sla", on_agent_message)
     hooks.listen("customer_message", "sla", on_customer_message)
     hooks.listen("status", "sla", on_status)

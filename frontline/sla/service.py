@@ -15,11 +15,14 @@ from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from frontline.kit.db import utcnow
+from frontline.kit.rawsql import Raw
 from frontline.routing.service import escalate
+from frontline.sla import hotpath
 from frontline.sla.clocks import business_calendar, recompute
 from frontline.sla.models import METRICS, Calendar, Policy, TicketSla
 from frontline.tickets import history
 from frontline.tickets.models import Priority, Status, Ticket
+from frontline.tickets.rows import TicketRow
 
 PAUSING = (Status.pending, Status.solved)
 
@@ -35,6 +38,33 @@ def _refresh(db: Session, state: TicketSla) -> None:
     context = _context(db, state)
     if context is not None:
         recompute(state, context[0], business_calendar(context[1]))
+
+
+POLICY_FIELDS = frozenset({"priority", "team_id", "line", "category", "channel", "contact_id", "organisation_id"})
+
+
+def reselect(db: Session, ticket: Ticket) -> bool:
+    """Choose the ticket's policy again after a field a policy may look at changed (a trigger raising the priority
+    included). The clocks keep their start and pauses, so the time already elapsed counts against the new targets;
+    a ticket with no clocks yet gets them from its creation. When no policy matches any more, the clocks it has
+    stay (a target once promised is not withdrawn). True when the policy changed."""
+    db.flush()
+    matched = hotpath.matching_policy(db, Raw(db), TicketRow.of(ticket))
+    if matched is None or ticket.status == Status.closed or ticket.merged_into_id is not None:
+        return False
+    policy_id, calendar_id = matched[0].id, matched[1]
+    state = db.get(TicketSla, ticket.id)
+    if state is None:
+        return hotpath.start_new(db, Raw(db), TicketRow.of(ticket))
+    if state.policy_id == policy_id and state.calendar_id == calendar_id:
+        return False
+    old = state.policy_id
+    state.policy_id, state.calendar_id = policy_id, calendar_id
+    _refresh(db, state)
+    history.record(db, ticket.id, "sla_policy", None, field="policy", old=old, new=policy_id,
+                   data={"by": "sla"})
+    db.flush()
+    return True
 
 
 def agent_replied(db: Session, ticket_id: int, at: datetime) -> None:

@@ -236,3 +236,34 @@ def test_agent_reply_stops_the_next_response_clock(client, database, desk):
     assert client.get(f"/api/v1/tickets/{tid}/sla", headers=desk.agent1.headers).json()["next_response_due"]
     client.post(f"/api/v1/tickets/{tid}/messages", json={"body_text": "Fixed now"}, headers=desk.agent1.headers)
     assert client.get(f"/api/v1/tickets/{tid}/sla", headers=desk.agent1.headers).json()["next_response_due"] is None
+
+
+def test_policy_follows_the_ticket_when_its_priority_changes(client, database, desk):
+    """Raising a ticket to urgent moves it to the urgent policy, keeping the time elapsed; a trigger that raises
+    the priority of a new ticket does the same (the policy was chosen before the triggers ran)."""
+    cal = client.post("/api/v1/sla/calendars", json={"name": "24/7 p", "always_open": True},
+                      headers=desk.admin.headers).json()
+    urgent = client.post("/api/v1/sla/policies", json={
+        "name": "Urgent", "position": 1, "conditions": {"priority": ["urgent"]}, "first_response_minutes": 15,
+        "calendar_id": cal["id"]}, headers=desk.admin.headers).json()
+    normal = client.post("/api/v1/sla/policies", json={
+        "name": "Normal", "position": 2, "first_response_minutes": 240, "calendar_id": cal["id"]},
+        headers=desk.admin.headers).json()
+    t = client.post("/api/v1/tickets", json=ticket_payload(team_id=desk.l1.id), headers=desk.agent1.headers).json()
+    assert _state(database, t["id"]).policy_id == normal["id"]
+    started = _state(database, t["id"]).started_at
+    r = client.patch(f"/api/v1/tickets/{t['id']}", json={"priority": "urgent"}, headers=desk.agent1.headers)
+    assert r.status_code == 200, r.text
+    state = _state(database, t["id"])
+    assert state.policy_id == urgent["id"] and state.started_at == started
+    assert state.first_response_due == started + timedelta(minutes=15)
+    page = client.get(f"/ui/tickets/{t['id']}", headers=desk.agent1.headers)
+    assert page.status_code in (200, 303)
+    rule = {"name": "outage is urgent", "kind": "trigger", "events": ["created"],
+            "conditions": {"all": [{"field": "subject", "op": "contains", "value": "outage"}]},
+            "actions": [{"type": "set_priority", "value": "urgent"}]}
+    assert client.post("/api/v1/rules", json=rule, headers=desk.admin.headers).status_code == 201
+    t2 = client.post("/api/v1/tickets", json=ticket_payload(subject="Total outage", team_id=desk.l1.id),
+                     headers=desk.agent1.headers).json()
+    assert t2["priority"] == "urgent"
+    assert _state(database, t2["id"]).policy_id == urgent["id"]
