@@ -77,6 +77,9 @@ def _console() -> Console:
     return Console()
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
@@ -106,6 +109,10 @@ def serve(
         "frontline.api.asgi:app", host=host or settings.host, port=port or settings.port,
         workers=workers or settings.workers, log_level=settings.log_level.lower(), access_log=False,
         proxy_headers=False,  # the app believes X-Forwarded-For only from FRONTLINE_TRUSTED_PROXIES
+        # uvicorn kills a worker that misses its supervisor's ping for 5 s (and one not started within 5 s): on a
+        # busy 2-core machine a worker serving requests can miss it and be killed with requests in flight, and a
+        # slow start loops on restarts. A truly hung worker is still replaced, after 30 s.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
