@@ -21,6 +21,7 @@ from frontline.accounts.models import Team, TeamMember, User
 from frontline.accounts.security import hash_password
 from frontline.contacts.models import Contact, ContactIdentity, Organisation
 from frontline.demo import content
+from frontline.demo import sla as demo_sla
 from frontline.demo.conversation import TicketPlan, plan_ticket
 from frontline.demo.credentials import ADMIN_EMAIL, DEMO_PASSWORD, save_demo_token
 from frontline.kit.db import Database, utcnow
@@ -165,6 +166,7 @@ def build_demo(database: Database, *, tickets: int, months: int, seed: int, cons
         admin = db.get(User, admin_id)
         assert admin is not None
         _, secret = issue_token(db, admin, name="demo token", scopes=["read", "write", "admin"])
+        demo_sla.add_policies(db)
     mean_daily = tickets / max(1, (end - start).days) / 1.09  # growth lifts the average; aim at `tickets`
     arrivals = [a for a in generate_arrivals(start, end, mean_daily=mean_daily, seed=seed) if a.at <= utcnow()]
     now = utcnow()
@@ -180,6 +182,8 @@ def build_demo(database: Database, *, tickets: int, months: int, seed: int, cons
             with database.session() as db:
                 _insert_plans(db, plans, tags)
             progress.advance(task, len(chunk))
+    with database.session() as db:
+        demo_sla.start_open_clocks(db)
     save_demo_token(secret)
     from frontline.workforce.demo_plan import publish_demo_plans
 

@@ -55,3 +55,34 @@ def test_demo_history_is_varied_and_evaluate_leaves_out_repeats(demo_env: Databa
             assert accuracy > baseline + 30, text
     left_out = [int(n) for n in re.findall(r"left out (\d+) held-out tickets whose text repeats", text)]
     assert all(n < 0.1 * len(examples) for n in left_out), text
+
+
+@pytest.mark.slow
+def test_demo_open_tickets_have_sla_clocks_moved_by_their_conversation(demo_env: Database) -> None:
+    """Issue 11.6: the demo desk's open tickets had no SLA clocks (ticket_sla empty, "SLA at risk" empty)."""
+    from frontline.sla.models import Policy, TicketSla
+    from frontline.tickets.models import Priority, Status
+
+    with demo_env.session(write=False) as db:
+        open_ids = set(db.scalars(select(Ticket.id).where(
+            Ticket.status.in_((Status.new, Status.open, Status.pending, Status.on_hold)),
+            Ticket.merged_into_id.is_(None))))
+        clocks = {s.ticket_id: s for s in db.scalars(select(TicketSla))}
+        urgent = db.scalar(select(Policy.id).where(Policy.name == "Urgent"))
+        replied = set(db.scalars(select(Message.ticket_id).where(Message.kind == "reply")))
+        urgent_open = set(db.scalars(select(Ticket.id).where(Ticket.id.in_(open_ids),
+                                                              Ticket.priority == Priority.urgent)))
+        standard = db.scalar(select(Policy.id).where(Policy.name == "Standard"))
+        normal_open = set(db.scalars(select(Ticket.id).where(Ticket.id.in_(open_ids),
+                                                              Ticket.priority == Priority.normal)))
+        pending = set(db.scalars(select(Ticket.id).where(Ticket.id.in_(open_ids),
+                                                          Ticket.status == Status.pending)))
+    assert open_ids and set(clocks) == open_ids  # every open ticket, and only those, has clocks
+    assert urgent_open and all(clocks[t].policy_id == urgent for t in urgent_open)
+    assert normal_open and all(clocks[t].policy_id == standard for t in normal_open)
+    answered = open_ids & replied
+    assert answered and all(clocks[t].first_response_met_at is not None for t in answered)
+    assert all(clocks[t].first_response_met_at is None for t in open_ids - replied)
+    assert all(clocks[t].pauses and clocks[t].pauses[-1][1] is None for t in pending)
+    # some open clock is due: the desk's "SLA at risk" view has something to show
+    assert any(s.next_due is not None for s in clocks.values())
