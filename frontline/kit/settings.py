@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="New tickets one sender may open by email per hour; later mail joins their last ticket.",
     )
     email_send_max_attempts: int = Field(default=8, description="SMTP attempts before a reply is marked failed.")
+    email_intake_max_attempts: int = Field(
+        default=8, ge=1, le=1000,
+        description="Failed processing attempts of a stored message (transient database errors) before it is kept"
+                    " as an unreadable ticket with the original attached.",
+    )
     email_retry_base_seconds: int = Field(
         default=60, description="First SMTP retry delay; doubles per attempt (capped at 6 hours).",
     )

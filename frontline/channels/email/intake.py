@@ -50,9 +50,6 @@ COMPRESS_LEVEL = 1
 # messages per write transaction in `ingest_batch` and the IMAP poller, and at most this many bytes of them
 BATCH_SIZE = 50
 BATCH_BYTES = 16 * 1024 * 1024
-MAX_ATTEMPTS = 8
-"""Failed processing attempts (transient database errors, counted on the raw row) after which a stored message
-is kept as an unreadable ticket instead of being tried again: nothing waits forever."""
 
 
 @dataclass
@@ -195,7 +192,7 @@ def _claim(sql: Raw, raw_id: int, *, content: bool) -> Claimed | None:
 
 
 class RepeatedFailure(Exception):
-    """Processing a stored message failed MAX_ATTEMPTS times with transient database errors."""
+    """Processing a stored message failed `email_intake_max_attempts` times with transient database errors."""
 
 
 def _error_text(error: BaseException) -> str:
@@ -266,13 +263,13 @@ def _deliver(db: Session, ctx: IntakeContext, settings: Settings, claimed: Claim
     """Deliver one claimed message inside its own savepoint and record what it became.
 
     A transient database error propagates (the caller retries, counting attempts on the raw row). Anything else,
-    a permanent database error (invalid data) included, and a message that failed MAX_ATTEMPTS times already,
+    a permanent database error (invalid data) included, and a message that failed `email_intake_max_attempts` times
     becomes an unreadable ticket with the original attached: no message is retried forever."""
     def savepoint() -> Any:
         return _savepoint(db, ctx.sql) if batch else db.begin_nested()
 
     error: Exception | None = None
-    if claimed.attempts >= MAX_ATTEMPTS:
+    if claimed.attempts >= settings.email_intake_max_attempts:
         error = RepeatedFailure(f"{claimed.attempts} attempts failed; the last: {claimed.last_error}")
         log.warning("email intake: raw message %s failed %s times; keeping it as unreadable", raw_id,
                     claimed.attempts)
@@ -367,7 +364,7 @@ def process_batch(database: Database, settings: Settings, stored: Sequence[tuple
     row 'received' for `process_pending` or a redelivery, with nothing half done, and a crash after it has lost
     nothing. A transient database error rolls the batch back and the messages are processed one by one
     instead; a message that still cannot be processed is reported with status 'received' (stored, finished
-    later, and after MAX_ATTEMPTS failures kept as unreadable).
+    later, and after `email_intake_max_attempts` failures kept as unreadable).
     """
     charsets = _charsets_of(database, [raw_id for raw_id, _ in stored])
     parsed = [_parse(settings, raw, charsets.get(raw_id, fallback_codecs(None))) for raw_id, raw in stored]

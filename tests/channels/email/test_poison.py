@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from frontline.channels.email import intake
 from frontline.channels.email.imap import poll_all, poll_mailbox
-from frontline.channels.email.intake import MAX_ATTEMPTS, ingest, process_pending
+from frontline.channels.email.intake import ingest, process_pending
 from frontline.channels.email.models import Mailbox, RawEmail
 from frontline.cli import desk as desk_module
 from frontline.cli.main import app as cli
@@ -114,12 +114,33 @@ def test_a_message_that_keeps_failing_transiently_is_kept_after_max_attempts(
     assert polls == 2  # 3 tries on delivery, 3 on the first poll, and on the second the attempts run out
     with database.session(write=False) as db:
         row = db.get(RawEmail, raw_id)
-        assert row is not None and row.attempts == MAX_ATTEMPTS
+        assert row is not None and row.attempts == email_settings.email_intake_max_attempts == 8
         assert row.last_error is not None and row.last_error.startswith("OperationalError: ")
         assert "database is locked" in row.last_error
     assert _kept_unreadable(database, email_settings, raw_id, raw).subject == "Locked"
     assert process_pending(database, email_settings) == []
 
+
+
+def test_the_intake_attempt_limit_is_a_setting(database: Database, email_settings: Settings, mailbox: Mailbox) -> None:
+    """FRONTLINE_EMAIL_INTAKE_MAX_ATTEMPTS=3: the three tries on delivery use them up; the first poll keeps it."""
+    settings = email_settings.model_copy(update={"email_intake_max_attempts": 3})
+
+    def stuck(db: Any, event: hooks.TicketEvent) -> None:
+        if "STUCK" in event.text:
+            raise OperationalError("UPDATE ticket ...", {}, Exception("database is locked"))
+
+    hooks.listen("created", "stuck", stuck)
+    raw = make_mail(subject="Locked", body="STUCK")
+    with pytest.raises(OperationalError):
+        ingest(database, settings, mailbox.id, raw, source="test")
+    with database.session(write=False) as db:
+        raw_id = int(db.scalar(select(RawEmail.id)) or 0)
+    process_pending(database, settings)
+    with database.session(write=False) as db:
+        row = db.get(RawEmail, raw_id)
+        assert row is not None and row.attempts == 3
+    assert _kept_unreadable(database, settings, raw_id, raw).subject == "Locked"
 
 def _status(database: Database, raw_id: int) -> str:
     with database.session(write=False) as db:
