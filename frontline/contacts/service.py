@@ -22,7 +22,8 @@ from frontline.kit.errors import Conflict, InvalidInput, NotFound
 from frontline.kit.rawsql import Raw
 from frontline.tickets.models import Message, Ticket, TicketEvent
 
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_EMAIL = re.compile(r"^[^@\s<>]+@(?:[^@\s<>.]+\.)*[^@\s<>.]+$")
+"""A local part and a domain of one or more labels: single-label domains (root@intranet) are valid mail addresses."""
 
 
 def normalise_identity(kind: str, value: str) -> str:

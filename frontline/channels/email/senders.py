@@ -26,8 +26,9 @@ from frontline.tickets.service import update_ticket
 
 _LOCAL = r"[^\s@\"(),:;<>\[\]\\.]+(?:\.[^\s@\"(),:;<>\[\]\\.]+)*"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
-_ADDRESS = re.compile(rf"^{_LOCAL}@{_LABEL}(?:\.{_LABEL})+$")
-"""An address with a dotted domain, reserved top-level domains included (RFC 2606, RFC 6761)."""
+_ADDRESS = re.compile(rf"^{_LOCAL}@{_LABEL}(?:\.{_LABEL})*$")
+"""A well-formed address: reserved top-level domains (RFC 2606, RFC 6761) and single-label domains (root@intranet,
+which RFC 5321 allows and internal relays use) included."""
 CONFIRMED = "sender_confirmed"
 
 

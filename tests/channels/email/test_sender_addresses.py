@@ -97,11 +97,15 @@ def test_unusual_but_valid_addresses_get_a_contact(address: str, database: Datab
 
 def test_single_label_domain_still_gets_a_ticket_and_its_mail(database: Database, email_settings: Settings,
                                                               mailbox: Mailbox) -> None:
-    """root@intranet: the ticket, the acknowledgement and the reply address are there (contacts refuse
-    single-label domains today: contacts.service.normalise_identity)."""
+    """root@intranet: the ticket, the acknowledgement, the reply address and a contact are there (issue 12.8: the
+    contact was missing, contacts refused single-label domains)."""
     [result] = deliver(database, email_settings, mailbox, make_mail(sender="Root <root@intranet>"))
     mail = stored(database, result)
     assert result.status == "new_ticket" and mail.acks == 1
     with database.session(write=False) as db:
         route = db.get(EmailTicket, result.ticket_id)
         assert route is not None and route.customer_address == "root@intranet"
+        ticket = db.get(Ticket, result.ticket_id)
+        assert ticket is not None and ticket.contact_id is not None
+        identities = db.scalars(select(ContactIdentity.value).where(ContactIdentity.contact_id == ticket.contact_id))
+        assert list(identities) == ["root@intranet"]
