@@ -49,6 +49,11 @@ def list_users(db: Session) -> Sequence[User]:
     return db.scalars(select(User).order_by(User.id)).all()
 
 
+def timezone_names() -> list[str]:
+    """The IANA zone names a user or contact may pick, sorted (the list the pages offer)."""
+    return sorted(_TIMEZONES)
+
+
 def check_timezone(name: str) -> None:
     """The one check of a time zone name (users, contacts): an IANA name, else InvalidInput."""
     if name not in _TIMEZONES:

@@ -94,3 +94,23 @@ def test_language_follows_user_setting_then_accept_language(browser_for, client,
     agent.post("/ui/account/preferences", {"language": "ru", "timezone": "Europe/Moscow"})
     page = agent.get("/ui/queues/mine")
     assert "Мои открытые" in page.text and 'lang="ru"' in page.text
+
+
+def test_an_unknown_time_zone_is_refused_not_saved_as_utc(browser_for, desk, database) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.9: 'Mars/Olympus' was saved as UTC while the page said "saved"."""
+    from frontline.accounts.models import User
+
+    agent = browser_for(desk.agent1)
+    assert agent.post("/ui/account/preferences", {"language": "en", "timezone": "Europe/Berlin"}).status_code == 200
+    page = agent.get("/ui/account")
+    assert '<datalist id="zones">' in page.text and '<option value="Europe/Moscow">' in page.text
+    refused = agent.post("/ui/account/preferences", {"language": "ru", "timezone": "Mars/Olympus"})
+    assert refused.status_code == 422
+    assert "Unknown time zone “Mars/Olympus”: nothing was saved" in refused.text
+    assert "Preferences saved" not in refused.text and 'value="Mars/Olympus"' in refused.text
+    with database.session(write=False) as db:
+        user = db.get(User, desk.agent1.user.id)
+        assert user is not None and user.timezone == "Europe/Berlin" and user.language == "en"
+    agent.post("/ui/account/preferences", {"language": "ru", "timezone": "Europe/Moscow"})
+    refused_ru = agent.post("/ui/account/preferences", {"language": "ru", "timezone": "utc+3"})
+    assert refused_ru.status_code == 422 and "Неизвестный часовой пояс «utc+3»: ничего не сохранено" in refused_ru.text

@@ -13,9 +13,9 @@ from frontline.accounts.auth import issue_token, login
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.models import ApiToken, TokenKind
 from frontline.accounts.security import token_hash
-from frontline.accounts.service import change_password
+from frontline.accounts.service import change_password, check_timezone, timezone_names
 from frontline.kit.db import utcnow
-from frontline.kit.errors import Unauthorized
+from frontline.kit.errors import InvalidInput, Unauthorized
 from frontline.web import i18n
 from frontline.web.i18n import _
 from frontline.web.render import render
@@ -83,22 +83,33 @@ def logout(request: Request, db: DB) -> Response:
 
 @router.get("/ui/account")
 def account_page(request: Request, agent: Agent) -> Response:
-    return render(request, "account.html", {"message": "", "error": "", "languages": i18n.LANGUAGES})
+    return render(request, "account.html", _account_context())
+
+
+def _account_context(message: str = "", error: str = "") -> dict[str, object]:
+    return {"message": message, "error": error, "languages": i18n.LANGUAGES, "zones": timezone_names()}
 
 
 @router.post("/ui/account/preferences")
 def save_preferences(
     request: Request, db: DB, agent: Agent, language: Annotated[str, Form()], timezone: Annotated[str, Form()],
 ) -> Response:
+    timezone = timezone.strip()
+    try:
+        check_timezone(timezone)  # the one rule (API and contacts use it too): an unknown zone is not saved as UTC
+    except InvalidInput:
+        error = _("Unknown time zone “%(zone)s”: nothing was saved. Pick a zone from the list, e.g. Europe/Moscow.",
+                  zone=timezone)
+        return render(request, "account.html", {**_account_context(error=error), "entered_zone": timezone},
+                      status=422)
     user = db.merge(agent.user)
     if language in i18n.LANGUAGES:
         user.language = language
-    user.timezone = i18n.zone(timezone).key
+    user.timezone = timezone
     db.flush()
     i18n.activate(user.language)
     request.state.tz = user.timezone
-    return render(request, "account.html", {"message": _("Preferences saved."), "error": "",
-                                            "languages": i18n.LANGUAGES})
+    return render(request, "account.html", _account_context(message=_("Preferences saved.")))
 
 
 @router.post("/ui/account/password")
@@ -106,7 +117,7 @@ def password_submit(
     request: Request, db: DB, settings: AppSettings, agent: Agent, current_password: Annotated[str, Form()],
     new_password: Annotated[str, Form()],
 ) -> Response:
-    context = {"languages": i18n.LANGUAGES, "message": "", "error": ""}
+    context = _account_context()
     if len(new_password) < 8:
         context["error"] = _("The new password must have at least 8 characters.")
         return render(request, "account.html", context, status=422)
