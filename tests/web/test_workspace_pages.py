@@ -148,3 +148,18 @@ def test_hostile_message_renders_inert(browser_for, desk, database) -> None:  # 
     assert "<script>alert" not in page and "onerror=" not in page and "javascript:alert" not in page
     assert "&lt;script&gt;alert(&#39;s&#39;)&lt;/script&gt;" in page and "&lt;b onmouseover" in page
     assert 'style="position' not in page
+
+
+def test_customer_panel_counts_other_tickets_the_agent_cannot_see(browser_for, desk, database) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.9: a customer with tickets in another team was shown as "First contact" to the L1 agent."""
+    hidden = make_ticket(database, desk.l2.id, subject="Database corrupted")
+    current = make_ticket(database, desk.l1.id, subject="Printer again")
+    panel = browser_for(desk.agent1).get(f"/ui/tickets/{current}").text
+    assert "First contact." not in panel
+    assert "Other tickets: 1" in panel and "1 of them not listed here" in panel
+    assert f"/ui/tickets/{hidden}\"" not in panel and "Database corrupted" not in panel  # counted, never shown
+    ru = browser_for(desk.agent1)
+    ru.post("/ui/account/preferences", {"language": "ru", "timezone": "UTC"})
+    assert "Ещё 1 здесь не показаны" in ru.get(f"/ui/tickets/{current}").text
+    alone = make_ticket(database, desk.l1.id, subject="Someone new", customer={"email": "new@client.example"})
+    assert "Первое обращение." in ru.get(f"/ui/tickets/{alone}").text  # the agent now reads Russian

@@ -70,13 +70,16 @@ class SlaPanel:
 
 
 def customer_panel(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, Any]:
-    """The customer and their other tickets (the ones this agent may see), newest first."""
+    """The customer, how many other tickets they have (all of them: a repeat contact is one whoever handled the
+    others) and the ones this agent may see, newest first."""
     if ticket.contact_id is None:
-        return {"contact": None, "emails": [], "others": []}
+        return {"contact": None, "emails": [], "others": [], "other_count": 0}
     raw = Raw(db)
-    found = raw.one("SELECT name FROM contact WHERE id = :c", {"c": ticket.contact_id})
+    found = raw.one("SELECT name, (SELECT count(*) FROM ticket o WHERE o.contact_id = :c AND o.id <> :t"
+                    " AND o.merged_into_id IS NULL) FROM contact WHERE id = :c",
+                    {"c": ticket.contact_id, "t": ticket.id})
     if found is None:
-        return {"contact": None, "emails": [], "others": []}
+        return {"contact": None, "emails": [], "others": [], "other_count": 0}
     emails = [r[0] for r in raw.rows("SELECT value FROM contact_identity WHERE contact_id = :c AND kind = 'email' "
                                      "ORDER BY id", {"c": ticket.contact_id})]
     w = visibility(raw, agent.principal)
@@ -85,7 +88,8 @@ def customer_panel(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
     others = [OtherTicket(*r) for r in raw.rows(
         f"SELECT t.id, t.subject, t.status FROM ticket t WHERE {w.sql()} ORDER BY t.created_at DESC, t.id DESC "
         "LIMIT 10", w.params)]
-    return {"contact": {"id": ticket.contact_id, "name": found[0]}, "emails": emails, "others": others}
+    return {"contact": {"id": ticket.contact_id, "name": found[0]}, "emails": emails, "others": others,
+            "other_count": int(found[1] or 0)}
 
 
 _SLA = (
