@@ -163,3 +163,19 @@ def test_customer_panel_counts_other_tickets_the_agent_cannot_see(browser_for, d
     assert "Ещё 1 здесь не показаны" in ru.get(f"/ui/tickets/{current}").text
     alone = make_ticket(database, desk.l1.id, subject="Someone new", customer={"email": "new@client.example"})
     assert "Первое обращение." in ru.get(f"/ui/tickets/{alone}").text  # the agent now reads Russian
+
+
+def test_attachment_sizes_read_in_the_agents_language(browser_for, client, desk) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11.9: "KB" stayed English on a Russian agent's ticket page."""
+    from tests.factories import ticket_payload
+
+    ticket = client.post("/api/v1/tickets", json=ticket_payload(team_id=desk.l1.id), headers=desk.agent1.headers).json()
+    up = client.post(f"/api/v1/tickets/{ticket['id']}/attachments", headers=desk.agent1.headers,
+                     files={"file": ("log.txt", b"x" * 2048, "text/plain")}).json()
+    client.post(f"/api/v1/tickets/{ticket['id']}/messages", json={"body_text": "Log", "attachment_ids": [up["id"]]},
+                headers=desk.agent1.headers)
+    agent = browser_for(desk.agent1)
+    assert "(2.0 KB)" in agent.get(f"/ui/tickets/{ticket['id']}").text
+    agent.post("/ui/account/preferences", {"language": "ru", "timezone": "UTC"})
+    page = agent.get(f"/ui/tickets/{ticket['id']}").text
+    assert "(2.0 КБ)" in page and " KB)" not in page
