@@ -42,6 +42,15 @@ def _poison_on(marker: str, database: Database) -> None:
     hooks.listen("created", "poison", listener)
 
 
+def _locked_on_stuck() -> None:
+    """A listener that fails with a transient error ("database is locked") when a new ticket's text has STUCK."""
+    def stuck(db: Any, event: hooks.TicketEvent) -> None:
+        if "STUCK" in event.text:
+            raise OperationalError("UPDATE ticket ...", {}, Exception("database is locked"))
+
+    hooks.listen("created", "stuck", stuck)
+
+
 def _kept_unreadable(database: Database, settings: Settings, raw_id: int, raw: bytes) -> Ticket:
     """The raw row is finished and its ticket holds the original, byte for byte, and a note that says why."""
     with database.session(write=False) as db:
@@ -97,11 +106,7 @@ def test_a_poison_message_in_a_batch_leaves_the_others_delivered(
 
 def test_a_message_that_keeps_failing_transiently_is_kept_after_max_attempts(
         database: Database, email_settings: Settings, mailbox: Mailbox) -> None:
-    def stuck(db: Any, event: hooks.TicketEvent) -> None:
-        if "STUCK" in event.text:
-            raise OperationalError("UPDATE ticket ...", {}, Exception("database is locked"))
-
-    hooks.listen("created", "stuck", stuck)
+    _locked_on_stuck()
     raw = make_mail(subject="Locked", body="STUCK")
     with pytest.raises(OperationalError):
         ingest(database, email_settings, mailbox.id, raw, source="test")  # 3 tries, each one counted
@@ -125,12 +130,7 @@ def test_a_message_that_keeps_failing_transiently_is_kept_after_max_attempts(
 def test_the_intake_attempt_limit_is_a_setting(database: Database, email_settings: Settings, mailbox: Mailbox) -> None:
     """FRONTLINE_EMAIL_INTAKE_MAX_ATTEMPTS=3: the three tries on delivery use them up; the first poll keeps it."""
     settings = email_settings.model_copy(update={"email_intake_max_attempts": 3})
-
-    def stuck(db: Any, event: hooks.TicketEvent) -> None:
-        if "STUCK" in event.text:
-            raise OperationalError("UPDATE ticket ...", {}, Exception("database is locked"))
-
-    hooks.listen("created", "stuck", stuck)
+    _locked_on_stuck()
     raw = make_mail(subject="Locked", body="STUCK")
     with pytest.raises(OperationalError):
         ingest(database, settings, mailbox.id, raw, source="test")
@@ -156,11 +156,7 @@ def test_http_raw_endpoint_accepts_a_poison_message_as_unreadable(
     assert r.status_code == 201 and r.json()["status"] == "accepted", r.text
     _kept_unreadable(database, email_settings, r.json()["raw_id"], raw)
 
-    def stuck(db: Any, event: hooks.TicketEvent) -> None:
-        if "STUCK" in event.text:
-            raise OperationalError("UPDATE ticket ...", {}, Exception("database is locked"))
-
-    hooks.listen("created", "stuck", stuck)
+    _locked_on_stuck()
     busy = client.post("/api/v1/mailboxes/support/raw", headers=headers, content=make_mail(body="STUCK"))
     assert busy.status_code == 503 and busy.headers["retry-after"] == "2"  # stored; the relay may retry
     with database.session(write=False) as db:
