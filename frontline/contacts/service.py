@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from frontline.accounts import audit
 from frontline.accounts.principal import Principal
 from frontline.accounts.service import check_timezone
-from frontline.contacts import queries
+from frontline.contacts import hooks, queries
 from frontline.contacts.models import Contact, ContactIdentity, IdentityKind, Organisation
 from frontline.contacts.schemas import ContactCreate, ContactUpdate, OrganisationCreate, OrganisationUpdate
 from frontline.kit.db import utcnow
@@ -138,6 +138,7 @@ def update_contact(db: Session, contact: Contact, data: ContactUpdate) -> Contac
         db.flush()
         _add_identities(db, contact.id, pairs)
     db.flush()
+    hooks.changed(db, contact.id)
     return contact
 
 
@@ -175,8 +176,10 @@ def merge_contacts(db: Session, source: Contact, target: Contact, actor: Princip
             setattr(target, field, getattr(source, field))
     audit.record(db, "contact.merged", actor_user_id=actor.user_id, target=f"contact:{target.id}",
                  source=source.id, source_name=source.name, tickets=moved_tickets, identities=identities)
+    source_id = source.id
     db.delete(source)
     db.flush()
+    hooks.changed(db, source_id, merged_into=target.id)
     db.expire_all()
     return {"tickets": moved_tickets, "identities": len(identities)}
 

@@ -56,6 +56,11 @@ def write(db: Session, docs: Sequence[Doc]) -> None:
     raw.many("INSERT INTO search_fts (rowid, terms) VALUES (:id, :terms)", rows)
 
 
+def drop(db: Session, kind: str, ref_id: int) -> None:
+    """Remove an object's document (SQLite's FTS row keeps its terms until a rebuild; search skips it)."""
+    Raw(db).run("DELETE FROM search_doc WHERE kind = :k AND ref_id = :r", {"k": kind, "r": ref_id})
+
+
 def clear(db: Session) -> None:
     """Empty the index (before a rebuild)."""
     raw = Raw(db)

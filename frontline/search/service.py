@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
+from frontline.contacts import hooks as contact_hooks
 from frontline.contacts.access import visible_contacts
 from frontline.contacts.models import Contact, ContactIdentity
 from frontline.kit.rawsql import Raw
@@ -96,10 +97,21 @@ def _on_ticket_event(db: Session, event: hooks.TicketEvent) -> None:
         index_message(db, event.message_id)
 
 
+def _on_contact_changed(db: Session, contact_id: int, merged_into: int | None) -> None:
+    """A profile edit re-indexes the contact; a merge drops the merged contact's document and re-indexes the
+    survivor (which now has its identities)."""
+    if merged_into is None:
+        index_contact(db, contact_id)
+        return
+    queries.drop(db, "contact", contact_id)
+    index_contact(db, merged_into)
+
+
 def register() -> None:
-    """Index on every ticket write, inside the same transaction (so index and data never disagree)."""
+    """Index on every ticket or contact write, inside the same transaction (so index and data never disagree)."""
     for kind in ("created", "customer_message", "agent_message", "updated"):
         hooks.listen(kind, "search", _on_ticket_event)
+    contact_hooks.listen("search", _on_contact_changed)
 
 
 def ticket_number(query: str, prefix: str) -> int | None:

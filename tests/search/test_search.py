@@ -182,3 +182,25 @@ def test_migration_keeps_the_index_without_the_text_and_back(own_database: str, 
         kinds = db.execute(select(SearchDoc.kind, SearchDoc.ticket_id).where(
             SearchDoc.id.in_(queries.matching_ids(db, "jams", 10)))).all()
         assert [tuple(k) for k in kinds] == [("ticket", ticket_id)]
+
+
+def test_a_contact_edit_and_merge_refresh_the_index(database, desk) -> None:  # type: ignore[no-untyped-def]
+    from frontline.contacts import service as contacts
+    from frontline.contacts.schemas import ContactCreate, ContactUpdate
+    with database.session() as db:
+        boss = authenticate_token(db, desk.supervisor.token)
+        kept = contacts.create_contact(db, ContactCreate(name="Olga Petrova", emails=["olga@kept.example"]))
+        gone = contacts.create_contact(db, ContactCreate(name="Zebulon Quist", emails=["zeb@gone.example"]))
+        for c in (kept, gone):
+            wiring.search.index_contact(db, c.id)
+        contacts.update_contact(db, kept, ContactUpdate(name="Olga Marwick"))
+        kept_id, gone_id = kept.id, gone.id
+    with database.session(write=False) as db:
+        boss = authenticate_token(db, desk.supervisor.token)
+        assert [(h.kind, h.ref_id) for h in search(db, boss, "Marwick")] == [("contact", kept_id)]
+    with database.session() as db:
+        boss = authenticate_token(db, desk.supervisor.token)
+        contacts.merge_contacts(db, db.get(Contact, gone_id), db.get(Contact, kept_id), boss)
+    with database.session(write=False) as db:
+        boss = authenticate_token(db, desk.supervisor.token)
+        assert [(h.kind, h.ref_id) for h in search(db, boss, "zeb@gone.example")] == [("contact", kept_id)]
