@@ -54,10 +54,21 @@ def bearer_secret(request: Request) -> str | None:
 
 
 @raises(401, bearer=True)
-def current_principal(request: Request, db: DB) -> Principal:
+async def bearer_token(request: Request) -> str:
+    """The caller's credential, else 401: the one check that a credential was sent, run before the body is
+    validated (an anonymous caller learns nothing about a body) and before a session opens (async: no thread
+    hop on the hot create path)."""
     secret = bearer_secret(request)
     if secret is None:
         raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
+    return secret
+
+
+Bearer = Annotated[str, Depends(bearer_token)]
+
+
+@raises(401, bearer=True)
+def current_principal(request: Request, secret: Bearer, db: DB) -> Principal:
     principal = authenticate_token(db, secret)
     request.state.principal = principal
     return principal

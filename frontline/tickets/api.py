@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, 
 from sqlalchemy.orm import Session
 
 from frontline.accounts.auth import authenticate_token, ticket_link_token
-from frontline.accounts.deps import DB, AppSettings, Reader, Writer, bearer_secret, only_query
+from frontline.accounts.deps import DB, AppSettings, Bearer, Reader, Writer, only_query
 from frontline.accounts.models import Line
 from frontline.accounts.principal import Principal, Scope
 from frontline.contacts.access import can_see_contact
 from frontline.kit import idempotency
-from frontline.kit.errors import InvalidInput, NotFound, Unauthorized
+from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.openapi import BINARY, raises
 from frontline.kit.schemas import Id, Page, Timestamp
 from frontline.kit.settings import Settings
@@ -96,14 +96,12 @@ def _create_unit(db: Session, settings: Settings, secret: str, body: TicketCreat
 
 @router.post("/tickets", status_code=201, response_model=TicketCreated)
 @raises(401, 403, bearer=True)
-async def create_ticket(body: TicketCreate, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+async def create_ticket(secret: Bearer, body: TicketCreate, request: Request,
+                        idempotency_key: IdempotencyKey = None) -> Response:
     """Open a ticket. With an Idempotency-Key, a retried request returns the ticket of the first one.
 
     The desk's hottest endpoint: one unit of work, plain SQL, no thread hop on SQLite.
     """
-    secret = bearer_secret(request)
-    if secret is None:
-        raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     settings: Settings = request.app.state.settings
     out, replayed = await request.app.state.database.call(
         lambda db: _create_unit(db, settings, secret, body, idempotency_key)

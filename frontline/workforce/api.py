@@ -16,9 +16,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from frontline.accounts.auth import authenticate_token
-from frontline.accounts.deps import DB, Reader, Writer, bearer_secret
+from frontline.accounts.deps import DB, Bearer, Reader, Writer
 from frontline.accounts.principal import Principal, Scope
-from frontline.kit.errors import Forbidden, InvalidInput, Unauthorized
+from frontline.kit.errors import Forbidden, InvalidInput
 from frontline.kit.openapi import CalendarResponse, CsvResponse, raises
 from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
@@ -38,11 +38,8 @@ router = APIRouter(tags=["planner"])
 
 
 @raises(401, 403, bearer=True)
-def planner(request: Request) -> Principal:
+def planner(request: Request, secret: Bearer) -> Principal:
     """A supervisor or administrator, authenticated in a short read transaction."""
-    secret = bearer_secret(request)
-    if secret is None:
-        raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     with request.app.state.database.session(write=False) as db:
         principal = authenticate_token(db, secret)
     request.state.principal = principal

@@ -9,7 +9,7 @@ import anyio
 from fastapi import APIRouter, Request, Response
 
 from frontline.accounts.auth import authenticate_token
-from frontline.accounts.deps import DB, Caller, Reader, Writer, bearer_secret
+from frontline.accounts.deps import DB, Bearer, Caller, Reader, Writer
 from frontline.accounts.schemas import TokenCreated, TokenOut
 from frontline.channels.email import senders, service
 from frontline.channels.email.intake import ingest
@@ -24,7 +24,7 @@ from frontline.channels.email.schemas import (
     SenderConfirmedOut,
 )
 from frontline.kit.db import Database
-from frontline.kit.errors import InvalidInput, NotFound, TooLarge, Unauthorized
+from frontline.kit.errors import InvalidInput, NotFound, TooLarge
 from frontline.kit.openapi import MessageResponse, raises
 from frontline.kit.schemas import Id
 from frontline.kit.settings import Settings
@@ -87,15 +87,12 @@ def _intake_unit(database: Database, settings: Settings, secret: str, name: str,
              responses={200: {"model": IntakeOut, "description": "This mailbox already had the message."}},
              openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}})
 @raises(401, 403, 409, 413, bearer=True)
-async def post_raw(name: str, request: Request) -> Response:
+async def post_raw(secret: Bearer, name: str, request: Request) -> Response:
     """Deliver one raw RFC 822 message (body as is, e.g. `Content-Type: message/rfc822`).
 
     Needs an integration token of this mailbox (`POST /mailboxes/{name}/tokens`); an inactive mailbox
     refuses (409). 201 when stored and processed; 200 with `duplicate: true` when this mailbox already had it.
     """
-    secret = bearer_secret(request)
-    if secret is None:
-        raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     raw = await request.body()
     if not raw.strip():
         raise InvalidInput("The request body must be a raw RFC 822 message.")
