@@ -14,7 +14,9 @@ in the same run), on a throwaway migrated SQLite database:
   and one real `frontline mail-gate` delivery of a small message (start-up, intake, listeners, commit), the
   median of `--runs` runs, beside the reference `python -c pass` measured in the same run.
 
-Every process gets `PYTHONPATH=<tree>`, so the tree's `frontline` package is the one imported.
+Every process gets `PYTHONPATH=<tree>`, so the tree's `frontline` package is the one imported, and runs the
+tree's own entry point (`frontline/cli/entry.py` where it exists, which sends mail-gate past Typer; before that,
+`frontline.cli.main:main`).
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-FRONTLINE = str(Path(sys.executable).parent / "frontline")
 MESSAGE = (b"From: Ann Customer <ann@example.org>\r\nTo: support@example.com\r\nSubject: Printer broken %d\r\n"
            b"Message-ID: <footprint-%d@example.org>\r\n\r\nThe printer on floor 2 does not print.\r\n")
+
+
+def _frontline(tree: Path) -> list[str]:
+    """The `frontline` executable as this tree defines it."""
+    if (tree / "frontline" / "cli" / "entry.py").exists():
+        return [sys.executable, "-c", "from frontline.cli.entry import main; main()"]
+    return [sys.executable, "-c", "from frontline.cli.main import main; main()"]
 
 
 def _env(tree: Path, db_url: str, data_dir: str) -> dict[str, str]:
@@ -62,13 +70,13 @@ def _rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-def _serve_rss(env: dict[str, str]) -> tuple[int, int]:
+def _serve_rss(cli: list[str], env: dict[str, str]) -> tuple[int, int]:
     """VmRSS (KiB) of a one-worker `frontline serve` after /healthz, and after one rendered page."""
     sys.path.insert(0, str(ROOT))
     from tests.support.live import free_port
 
     port = free_port()
-    proc = subprocess.Popen([FRONTLINE, "serve", "--port", str(port), "--workers", "1"], env=env,
+    proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", "1"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,11 +101,12 @@ def _serve_rss(env: dict[str, str]) -> tuple[int, int]:
 def measure(tree: Path, runs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="fl-footprint-") as tmp:
         env = _env(tree, f"sqlite:///{tmp}/desk.db", f"{tmp}/data")
-        subprocess.run([FRONTLINE, "migrate"], env=env, check=True, capture_output=True)
-        subprocess.run([FRONTLINE, "mail", "mailbox", "add", "--name", "support", "--address",
+        cli = _frontline(tree)
+        subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
+        subprocess.run([*cli, "mail", "mailbox", "add", "--name", "support", "--address",
                         "support@example.com"], env=env, check=True, capture_output=True)
         figures: dict[str, float] = {}
-        at_health, after_page = _serve_rss(env)
+        at_health, after_page = _serve_rss(cli, env)
         figures["worker RSS after /healthz, MiB"] = at_health / 1024
         figures["worker RSS after /login, MiB"] = after_page / 1024
         samples: dict[str, list[float]] = {"python -c pass": [], "frontline --help": [],
@@ -106,12 +115,12 @@ def measure(tree: Path, runs: int) -> dict[str, float]:
                                            "frontline mail-gate (1 message)": []}
         for run in range(runs):  # interleaved, so a burst of load on the machine hits every command alike
             samples["python -c pass"].append(_cpu([sys.executable, "-c", "pass"], env))
-            samples["frontline --help"].append(_cpu([FRONTLINE, "--help"], env))
-            samples["frontline mail-gate --help"].append(_cpu([FRONTLINE, "mail-gate", "--help"], env))
+            samples["frontline --help"].append(_cpu([*cli, "--help"], env))
+            samples["frontline mail-gate --help"].append(_cpu([*cli, "mail-gate", "--help"], env))
             samples["frontline mail-gate (empty stdin: start-up, exit 65)"].append(
-                _cpu([FRONTLINE, "mail-gate", "--mailbox", "support"], env, b"", expect=(65,)))
+                _cpu([*cli, "mail-gate", "--mailbox", "support"], env, b"", expect=(65,)))
             samples["frontline mail-gate (1 message)"].append(
-                _cpu([FRONTLINE, "mail-gate", "--mailbox", "support"], env, MESSAGE % (run, run)))
+                _cpu([*cli, "mail-gate", "--mailbox", "support"], env, MESSAGE % (run, run)))
         for name, values in samples.items():
             figures[f"{name}, CPU s"] = statistics.median(values)
         return figures

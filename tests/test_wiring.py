@@ -18,7 +18,7 @@ from frontline.accounts.principal import Principal
 from frontline.api.app import create_app
 from frontline.channels.email.schemas import MailboxCreate
 from frontline.channels.email.service import create_mailbox
-from frontline.jobs import enqueue, pg, registry
+from frontline.jobs import enqueue, queue, registry
 from frontline.jobs.registry import PERIODIC
 from frontline.jobs.runtime import UnknownJobKinds, check_handlers, unknown_queued
 from frontline.kit.db import Database
@@ -75,7 +75,7 @@ def test_queued_jobs_without_a_handler_stop_the_start(database: Database, settin
     with database.session() as db:
         enqueue(db, "nobody.handles.this", {"n": 1})
         if not database.is_sqlite:  # procrastinate's recovery task of ours is no registry handler, yet known
-            pg.defer(db, pg.RECOVER_TASK, {}, None, None)
+            enqueue(db, queue.RECOVER_TASK, {})
     assert unknown_queued(database) == ["nobody.handles.this"]
     with pytest.raises(UnknownJobKinds, match=r"nobody\.handles\.this"):
         check_handlers(database)
@@ -126,9 +126,10 @@ def test_standalone_worker_runs_automations_with_every_listener(
 
 
 def test_mail_through_the_gate_is_routed_clocked_scored_and_indexed(
-        database: Database, settings: Settings, desk) -> None:  # type: ignore[no-untyped-def]
+        database: Database, settings: Settings, desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Defect: mail delivered by `frontline mail-gate` was never given an SLA clock, scored, run through the rules
-    or indexed (and landed with no team where the mailbox names none)."""
+    or indexed (and landed with no team where the mailbox names none). The gate stores and queues; a standalone
+    `frontline worker`, wired like every process, makes the ticket."""
     with TestClient(create_app(settings.model_copy(update={"jobs_in_process": False})),
                     raise_server_exceptions=False) as client:
         _sla_policy(client, desk.admin.headers)
@@ -142,6 +143,20 @@ def test_mail_through_the_gate_is_routed_clocked_scored_and_indexed(
     gate = subprocess.run([str(FRONTLINE), "mail-gate", "--mailbox", "support"], input=raw, cwd=REPO,
                           env=_env(database, settings), capture_output=True, timeout=120)
     assert gate.returncode == 0, gate.stderr.decode()
+    worker = subprocess.Popen([str(FRONTLINE), "worker"], cwd=REPO, env=_env(database, settings),
+                              stdout=(tmp_path / "worker.log").open("wb"), stderr=subprocess.STDOUT)
+
+    def made() -> bool:
+        assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+        with database.session(write=False) as db:
+            return db.scalar(select(Ticket.id).where(Ticket.subject == "Invoice printer broken")) is not None
+
+    try:
+        assert wait_for(made, timeout=120), (tmp_path / "worker.log").read_text()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(60) == 0, (tmp_path / "worker.log").read_text()
+    finally:
+        kill(worker)
     with database.session(write=False) as db:
         ticket = db.scalar(select(Ticket).where(Ticket.subject == "Invoice printer broken"))
         assert ticket is not None

@@ -1,8 +1,7 @@
 """`frontline mail ...` (mailboxes, polling, sending) and `frontline mail-gate` for MTAs.
 
-mail-gate follows sysexits.h so an MTA (Postfix pipe, Exim pipe transport, procmail) does the
-right thing: 0 only once the message is stored, 75 (EX_TEMPFAIL: "try again later") for anything
-temporary such as an unreachable database, 67 (EX_NOUSER) for an unknown mailbox, 65 for empty input.
+The executable runs mail-gate without Typer (frontline/cli/entry.py -> channels/email/gate.py, exit codes of
+sysexits.h there); the command here is the same gate for `frontline --help` and Typer's test runner.
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from frontline.kit.errors import NotFound
-
 if TYPE_CHECKING:
     from rich.console import Console
-
-EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
 
 mail_app = typer.Typer(help="Email channel: mailboxes, IMAP polling, sending replies.", no_args_is_help=True)
 mailbox_app = typer.Typer(help="Configure mailboxes.", no_args_is_help=True)
@@ -123,34 +118,10 @@ def send() -> None:
 
 def mail_gate(mailbox: str = typer.Option(..., "--mailbox", help="Name of the receiving mailbox.")) -> None:
     """Read one message on stdin and store it (for an MTA's pipe transport)."""
-    raw = sys.stdin.buffer.read()
-    if not raw.strip():
-        typer.echo("mail-gate: empty message on stdin", err=True)
-        raise typer.Exit(EX_DATAERR)
-    raise typer.Exit(_gate(mailbox, raw))
+    from frontline.channels.email.gate import deliver
+    from frontline.kit.dbapi import database_url
 
-
-def _gate(name: str, raw: bytes) -> int:
-    try:
-        from frontline.channels.email.intake import process_raw, store_raw
-        from frontline.channels.email.service import get_mailbox
-        from frontline.cli.desk import open_desk
-        from frontline.kit.settings import get_settings
-
-        settings = get_settings()
-        database = open_desk(settings)  # the same listeners as every intake: routed, clocked, indexed
-        with database.session(write=False) as db:
-            mailbox_id = get_mailbox(db, name).id
-        stored = store_raw(database, mailbox_id, raw, source="gate")
-    except NotFound:
-        typer.echo(f"mail-gate: no mailbox named '{name}'", err=True)
-        return EX_NOUSER
-    except Exception as error:  # nothing stored: the MTA must keep the message and retry
-        typer.echo(f"mail-gate: temporary failure ({type(error).__name__}); message not stored", err=True)
-        return EX_TEMPFAIL
-    if stored.status == "received":
-        try:
-            process_raw(database, settings, stored.raw_id, duplicate=stored.duplicate)
-        except Exception as error:  # stored: `frontline mail poll` (process_pending) finishes it
-            typer.echo(f"mail-gate: stored; processing deferred ({type(error).__name__})", err=True)
-    return EX_OK
+    code, said = deliver(database_url(), mailbox, sys.stdin.buffer.read())
+    if said:
+        typer.echo(said, err=True)
+    raise typer.Exit(code)

@@ -18,11 +18,13 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from frontline.jobs import queue
 from frontline.jobs.execute import call_on_failure, describe
 from frontline.jobs.models import Job, JobSchedule, JobStatus
 from frontline.jobs.registry import HANDLERS, PERIODIC, Handler
 from frontline.jobs.schedule import backoff, next_tick, previous_tick
 from frontline.kit.db import Database, utcnow
+from frontline.kit.rawsql import Raw
 
 log = logging.getLogger("frontline.jobs")
 
@@ -41,22 +43,11 @@ class Claimed:
 def insert_job(
     db: Session, kind: str, payload: dict[str, Any], run_at: datetime | None, dedupe_key: str | None
 ) -> bool:
-    """Add a queued job to the caller's transaction; False when an equal dedupe key is still queued.
-
-    The check-then-insert is race-free because every SQLite write transaction holds the one writer.
-    """
-    if dedupe_key is not None:
-        duplicate = db.scalar(
-            select(exists().where(Job.kind == kind, Job.dedupe_key == dedupe_key, Job.status == JobStatus.queued))
-        )
-        if duplicate:
-            return False
+    """Add a queued job to the caller's transaction (frontline/jobs/queue.py: a `job` row on SQLite, a
+    procrastinate job on PostgreSQL); False when an equal dedupe key is still queued."""
     known = HANDLERS.get(kind)
-    db.add(Job(
-        kind=kind, payload=payload, status=JobStatus.queued, attempts=0,
-        max_attempts=known.max_attempts if known else 1, run_at=run_at or utcnow(), dedupe_key=dedupe_key,
-    ))
-    return True
+    return queue.add(Raw(db), kind, payload, run_at=run_at, dedupe_key=dedupe_key,
+                     max_attempts=known.max_attempts if known else 1)
 
 
 def _due(now: datetime) -> Any:

@@ -21,7 +21,7 @@ from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from sqlalchemy import make_url, text
 
 from frontline.jobs.execute import call_on_failure, describe
-from frontline.jobs.pg import QUEUE, RECOVER_TASK, SCHEMA
+from frontline.jobs.queue import QUEUE, RECOVER_TASK, SCHEMA
 from frontline.jobs.registry import HANDLERS, PERIODIC, Handler
 from frontline.jobs.schedule import backoff, cron_line, previous_tick
 from frontline.kit.db import Database, utcnow

@@ -13,7 +13,7 @@ import anyio
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from frontline.jobs import local, pg
+from frontline.jobs import local, queue
 from frontline.jobs.models import Job, JobStatus
 from frontline.jobs.registry import HANDLERS
 from frontline.jobs.thread import LocalRunner, runners_of, wake_runners
@@ -32,13 +32,9 @@ def enqueue(
     `run_at` delays it; `dedupe_key` makes this a no-op while a job of the same kind and key is still
     waiting to run (once it has started, a new one may be queued: the change came after it looked).
     """
-    if run_at is not None and run_at.tzinfo is None:
-        raise ValueError("run_at must be timezone-aware")
     body = json.loads(json.dumps(payload))  # fail here, not in the worker, on what JSON cannot carry
-    if db.get_bind().dialect.name == "postgresql":
-        pg.defer(db, kind, body, run_at, dedupe_key)  # procrastinate's trigger NOTIFYs workers on commit
-    elif local.insert_job(db, kind, body, run_at, dedupe_key):
-        after_commit(db, wake_runners)
+    if local.insert_job(db, kind, body, run_at, dedupe_key) and db.get_bind().dialect.name != "postgresql":
+        after_commit(db, wake_runners)  # PostgreSQL: procrastinate's trigger NOTIFYs the workers on commit
 
 
 def run_pending(database: Database, *, now: datetime | None = None) -> int:
@@ -71,10 +67,10 @@ def unknown_queued(database: Database) -> list[str]:
         query = (f"SELECT DISTINCT kind FROM {Job.__tablename__} WHERE status IN "
                  f"('{JobStatus.queued}', '{JobStatus.running}')")
     else:
-        query = f"SELECT DISTINCT task_name FROM {pg.SCHEMA}.procrastinate_jobs WHERE status IN ('todo', 'doing')"
+        query = f"SELECT DISTINCT task_name FROM {queue.SCHEMA}.procrastinate_jobs WHERE status IN ('todo', 'doing')"
     with database.session(write=False) as db:
         kinds = [str(row[0]) for row in db.execute(text(query))]
-    return sorted(k for k in kinds if k not in HANDLERS and k != pg.RECOVER_TASK)
+    return sorted(k for k in kinds if k not in HANDLERS and k != queue.RECOVER_TASK)
 
 
 def check_handlers(database: Database) -> None:

@@ -23,11 +23,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from frontline.kit.dbapi import WRITE_WAIT_SECONDS, sqlite_setup
 from frontline.kit.writer import Writer, WriterLock
 
 T = TypeVar("T")
 
-WRITE_WAIT_SECONDS = 5.0  # longest wait for the turn to write before a WriterBusy (503); also SQLite's busy_timeout
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -85,16 +85,7 @@ def _sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_SECONDS * 1000)}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA cache_size=-65536")
-        if writer:  # savepoint journals (one per unit of a group commit) in memory, not in a temp file
-            cur.execute("PRAGMA temp_store=MEMORY")
-        cur.close()
+        sqlite_setup(dbapi_conn, writer=writer)
 
     # Transaction control straight through the DB-API connection: the dialect would compile a new statement
     # for each savepoint (the writer gives every unit of work one), which costs more than the unit's insert.

@@ -11,12 +11,14 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from frontline.kit.dbapi import DEFAULT_DATABASE_URL
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FRONTLINE_", extra="ignore")
 
     database_url: str = Field(
-        default="sqlite:///var/frontline.db",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL. SQLite (WAL) by default; postgresql+psycopg://... in production.",
     )
     data_dir: Path = Field(default=Path("var/data"), description="Attachments and other files live here.")

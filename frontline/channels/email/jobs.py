@@ -9,7 +9,11 @@
 - `email.sweep`: every minute, the safety net: queues and sends whatever is still due (retries after a
   temporary failure, acknowledgements, a reply whose send job was lost).
 
-All three talk to mail servers, so they hold no transaction while they run (`own_transactions`).
+- `email.intake`: queued by `frontline mail-gate` with the message it stored (channels/email/gate.py), turns it
+  into a ticket or message here, in a wired process, the moment the gate's transaction commits.
+
+The first three talk to mail servers, so they hold no transaction while they run (`own_transactions`); the
+intake opens its own transactions as every intake does (store first, then process).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from frontline.channels.email import compose_reply, outbound, polling
+from frontline.channels.email import compose_reply, intake, outbound, polling
+from frontline.channels.email.rawstore import INTAKE_JOB
 from frontline.jobs import enqueue, own_transactions
 from frontline.kit.db import Database
 from frontline.kit.rawsql import Raw
@@ -48,6 +53,14 @@ def send_reply(database: Database, payload: dict[str, Any]) -> None:
                                            {"m": message_id})]
     for outbound_id in ids:
         outbound.deliver(database, settings, outbound_id)
+
+
+@own_transactions(INTAKE_JOB, max_attempts=5)
+def process_gated(database: Database, payload: dict[str, Any]) -> None:
+    """Turn a message mail-gate stored into a ticket or message (a no-op when it was finished meanwhile). A
+    transient database error is counted on the raw row and retried with the queue's backoff; should every
+    attempt fail, the row stays stored and `email.poll` (process_pending) finishes it."""
+    intake.process_raw(database, _settings(), int(payload["raw_id"]))
 
 
 @own_transactions("email.poll", every=timedelta(seconds=10))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from frontline.channels.email.rawstore import RawStatus
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
 
 DEFAULT_CHARSETS = "windows-1252, windows-1251, koi8-r"
@@ -30,15 +31,6 @@ class ClosedReply(StrEnum):
 
     follow_up = "follow_up"
     reopen = "reopen"
-
-
-class RawStatus(StrEnum):
-    received = "received"  # stored, not yet turned into anything (a crash between the two steps)
-    new_ticket = "new_ticket"
-    follow_up = "follow_up"  # a linked follow-up of a closed ticket
-    joined = "joined"  # added as a message to an existing ticket
-    bounce = "bounce"  # a delivery report about our own mail; no ticket
-    failed = "failed"  # could not even be kept as a ticket; the raw bytes are still here
 
 
 class Mailbox(Base):

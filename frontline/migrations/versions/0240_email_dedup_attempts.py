@@ -1,7 +1,7 @@
 """email: duplicate means the same Message-ID and the same content; failed processing attempts are counted
 
 The dedup key of every stored message is computed again (it now covers the content, see
-intake.dedup_key), so a redelivery of mail stored before this revision is still recognised.
+rawstore.dedup_key), so a redelivery of mail stored before this revision is still recognised.
 
 Revision ID: 0240
 Revises: 0230
@@ -26,13 +26,13 @@ def upgrade() -> None:
     with op.batch_alter_table("raw_email") as batch:
         batch.add_column(sa.Column("attempts", sa.SmallInteger(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("last_error", sa.String(length=500), nullable=True))
-    from frontline.channels.email.intake import dedup_key
+    from frontline.channels.email.rawstore import dedup_key
 
     _rekey(lambda raw: dedup_key(raw)[0])
 
 
 def downgrade() -> None:
-    from frontline.channels.email.intake import header_message_id
+    from frontline.channels.email.rawstore import header_message_id
 
     def old_key(raw: bytes) -> str:
         message_id = header_message_id(raw)

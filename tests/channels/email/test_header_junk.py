@@ -10,6 +10,7 @@ from sqlalchemy import select
 from frontline.channels.email.header_repair import repair_headers
 from frontline.channels.email.imap import poll_mailbox
 from frontline.channels.email.models import Mailbox, RawEmail, TicketCc
+from frontline.jobs import run_pending
 from frontline.kit.db import Database
 from frontline.kit.settings import Settings
 from tests.channels.email.conftest import Dovecot, make_mail
@@ -81,6 +82,7 @@ def test_the_mtas_from_line_through_the_mail_gate(database: Database, settings: 
     raw = b"From olga@client.example  Tue Mar  3 09:15:00 2026\r\n" + fixture("junk_export_banner.eml")
     process = _gate(database.url, settings.data_dir, raw)
     assert process.wait(60) == 0, process.stderr.read() if process.stderr else ""
+    run_pending(database)  # the `email.intake` job the gate queued
     with database.session(write=False) as db:
         row = db.scalar(select(RawEmail))
         assert row is not None and (row.status, row.from_address) == ("new_ticket", "olga@client.example")

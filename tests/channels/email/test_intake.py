@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from frontline.channels.email import conversation, intake
-from frontline.channels.email.intake import dedup_key, ingest, process_pending, store_raw
+from frontline.channels.email.intake import ingest, process_pending, store_raw
 from frontline.channels.email.models import Mailbox, RawEmail, TicketCc
+from frontline.channels.email.rawstore import dedup_key
 from frontline.contacts.models import ContactIdentity
 from frontline.kit.db import Database
 from frontline.kit.settings import Settings

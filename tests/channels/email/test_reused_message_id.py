@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from frontline.channels.email.imap import poll_mailbox
-from frontline.channels.email.intake import content_hash, dedup_key, header_message_id, ingest
+from frontline.channels.email.intake import ingest
 from frontline.channels.email.models import Mailbox, RawEmail
+from frontline.channels.email.rawstore import content_hash, dedup_key, header_message_id
 from frontline.cli.main import app as cli
+from frontline.jobs import run_pending
 from frontline.kit.db import Database
 from frontline.kit.migrate import alembic_config, upgrade
 from frontline.kit.settings import Settings
@@ -95,6 +97,7 @@ def test_mail_gate_stores_a_reused_id_and_ignores_a_redelivery(
     raw = make_mail(message_id=MID)
     for mail in (raw, _relayed(raw), make_mail(message_id=MID, body="Second question.")):
         assert gate_env.invoke(cli, ["mail-gate", "--mailbox", "support"], input=mail).exit_code == 0
+    run_pending(database)
     with database.session(write=False) as db:
         rows = db.scalars(select(RawEmail).order_by(RawEmail.id)).all()
     assert [r.status for r in rows] == ["new_ticket", "new_ticket"] and _count(database, Ticket) == 2
