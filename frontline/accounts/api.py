@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 
 from frontline.accounts import service
 from frontline.accounts.auth import LoginOutcome, login
-from frontline.accounts.deps import DB, AppSettings, Caller, Reader, Writer
+from frontline.accounts.deps import DB, Admin, AppSettings, Caller, Reader, Writer
 from frontline.accounts.models import ApiToken, Team, User
 from frontline.accounts.schemas import (
     LoginIn,
@@ -76,8 +76,7 @@ def get_users(db: DB, caller: Reader) -> list[UserOut]:
 
 
 @router.post("/users", status_code=201, response_model=UserOut)
-def post_user(body: UserCreate, db: DB, caller: Writer) -> UserOut:
-    caller.require_admin()
+def post_user(body: UserCreate, db: DB, caller: Admin) -> UserOut:
     return _users_out(db, [service.create_user(db, body, actor_id=caller.user_id)])[0]
 
 
@@ -102,8 +101,7 @@ def get_teams(db: DB, caller: Reader) -> list[TeamOut]:
 
 
 @router.post("/teams", status_code=201, response_model=TeamOut)
-def post_team(body: TeamCreate, db: DB, caller: Writer) -> TeamOut:
-    caller.require_admin()
+def post_team(body: TeamCreate, db: DB, caller: Admin) -> TeamOut:
     return _teams_out(db, [service.create_team(db, body, actor_id=caller.user_id)])[0]
 
 
@@ -113,8 +111,7 @@ def get_team(team_id: Id, db: DB, caller: Reader) -> TeamOut:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def patch_team(team_id: Id, body: TeamUpdate, db: DB, caller: Writer) -> TeamOut:
-    caller.require_admin()
+def patch_team(team_id: Id, body: TeamUpdate, db: DB, caller: Admin) -> TeamOut:
     team = service.update_team(db, service.get_team(db, team_id), body, actor_id=caller.user_id)
     return _teams_out(db, [team])[0]
 

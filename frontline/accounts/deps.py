@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.auth import authenticate_token
 from frontline.accounts.principal import Principal, Scope
-from frontline.kit.errors import InvalidInput, Unauthorized
+from frontline.kit.errors import Forbidden, InvalidInput, Unauthorized
 from frontline.kit.openapi import raises
 from frontline.kit.settings import Settings
 
@@ -91,6 +91,40 @@ def reader(principal: Caller) -> Principal:
 
 Writer = Annotated[Principal, Depends(writer)]
 Reader = Annotated[Principal, Depends(reader)]
+
+
+# Role checks as dependencies: they run before the body and query are validated, so a caller without the role
+# gets its 403 whatever it sent (never a 422 that describes a body it may not send).
+@raises(403)
+def admin_writer(principal: Writer) -> Principal:
+    principal.require_admin()
+    return principal
+
+
+@raises(403)
+def admin_caller(principal: Caller) -> Principal:
+    """An administrator whatever the token's other scopes (the admin scope is what counts)."""
+    principal.require_admin()
+    return principal
+
+
+@raises(403)
+def supervisor_writer(principal: Writer) -> Principal:
+    principal.require_supervisor()
+    return principal
+
+
+@raises(403)
+def supervisor_reader(principal: Reader) -> Principal:
+    if not principal.sees_all_tickets:
+        raise Forbidden("Only supervisors and administrators may do this.")
+    return principal
+
+
+Admin = Annotated[Principal, Depends(admin_writer)]
+AdminCaller = Annotated[Principal, Depends(admin_caller)]
+Supervisor = Annotated[Principal, Depends(supervisor_writer)]
+SupervisorReader = Annotated[Principal, Depends(supervisor_reader)]
 
 
 def only_query(*allowed: str) -> Callable[[Request], None]:

@@ -8,7 +8,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from frontline import __version__, wiring
 from frontline.accounts.api import router as accounts_router
 from frontline.channels.email.api import router as email_router
-from frontline.contacts.api import router as contacts_router
+from frontline.customers.api import router as contacts_router
 from frontline.jobs.runtime import jobs_lifespan
 from frontline.kit import openapi, problems
 from frontline.kit.db import get_database

@@ -7,12 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from frontline.accounts import audit
-from frontline.accounts.principal import Principal
 from frontline.accounts.service import check_timezone
 from frontline.contacts import hooks, queries
 from frontline.contacts.models import Contact, ContactIdentity, IdentityKind, Organisation
@@ -20,7 +18,6 @@ from frontline.contacts.schemas import ContactCreate, ContactUpdate, Organisatio
 from frontline.kit.db import utcnow
 from frontline.kit.errors import Conflict, InvalidInput, NotFound
 from frontline.kit.rawsql import Raw
-from frontline.tickets.models import Message, Ticket, TicketEvent
 
 _EMAIL = re.compile(r"^[^@\s<>]+@(?:[^@\s<>.]+\.)*[^@\s<>.]+$")
 """A local part and a domain of one or more labels: single-label domains (root@intranet) are valid mail addresses."""
@@ -147,41 +144,6 @@ def get_contact(db: Session, contact_id: int) -> Contact:
     if contact is None:
         raise NotFound(f"No contact with id {contact_id}.")
     return contact
-
-
-def merge_contacts(db: Session, source: Contact, target: Contact, actor: Principal) -> dict[str, int]:
-    """Merge `source` into `target` (supervisors and administrators): the source's tickets, messages, ticket
-    events and identities (pending ones stay pending) move to the target, its notes are appended, empty profile
-    fields of the target are filled from it, and the source is deleted (with its portal sessions, login codes
-    and link revocations; customer links issued for the source no longer open the moved tickets). Audited.
-    Returns how many tickets and identities moved."""
-    actor.require_supervisor()
-    if source.id == target.id:
-        raise InvalidInput("A contact cannot be merged into itself.")
-    moved_tickets = db.scalar(select(func.count()).select_from(Ticket).where(Ticket.contact_id == source.id)) or 0
-    db.execute(update(Ticket).where(Ticket.contact_id == source.id).values(contact_id=target.id)
-               .execution_options(synchronize_session=False))
-    db.execute(update(Message).where(Message.author_contact_id == source.id).values(author_contact_id=target.id)
-               .execution_options(synchronize_session=False))
-    db.execute(update(TicketEvent).where(TicketEvent.actor_contact_id == source.id)
-               .values(actor_contact_id=target.id).execution_options(synchronize_session=False))
-    identities = [f"{i.kind}:{i.value}" for i in db.scalars(
-        select(ContactIdentity).where(ContactIdentity.contact_id == source.id).order_by(ContactIdentity.id))]
-    db.execute(update(ContactIdentity).where(ContactIdentity.contact_id == source.id)
-               .values(contact_id=target.id).execution_options(synchronize_session=False))
-    if source.notes.strip():
-        target.notes = f"{target.notes.rstrip()}\n\n{source.notes.strip()}".strip()
-    for field in ("name", "language", "time_zone", "organisation_id"):
-        if not getattr(target, field) and getattr(source, field):
-            setattr(target, field, getattr(source, field))
-    audit.record(db, "contact.merged", actor_user_id=actor.user_id, target=f"contact:{target.id}",
-                 source=source.id, source_name=source.name, tickets=moved_tickets, identities=identities)
-    source_id = source.id
-    db.delete(source)
-    db.flush()
-    hooks.changed(db, source_id, merged_into=target.id)
-    db.expire_all()
-    return {"tickets": moved_tickets, "identities": len(identities)}
 
 
 def identities_of(db: Session, contact_ids: Sequence[int]) -> dict[int, list[ContactIdentity]]:

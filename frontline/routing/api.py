@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from frontline.accounts.deps import DB, AppSettings, Reader, Writer
+from frontline.accounts.deps import DB, AppSettings, Reader, Supervisor, Writer
 from frontline.accounts.service import get_team
 from frontline.kit.schemas import Id
 from frontline.routing import service
@@ -65,8 +65,7 @@ def get_routing(team_id: Id, db: DB, caller: Reader) -> TeamRouting:
 
 
 @router.put("/teams/{team_id}/routing", response_model=TeamRoutingOut)
-def put_routing(team_id: Id, body: TeamRoutingIn, db: DB, caller: Writer) -> TeamRouting:
+def put_routing(team_id: Id, body: TeamRoutingIn, db: DB, caller: Supervisor) -> TeamRouting:
     """How the team's tickets are assigned: manual, round_robin, least_loaded or skill_based."""
-    caller.require_supervisor()
     return service.set_team_routing(db, team_id, strategy=body.strategy, escalation_team_id=body.escalation_team_id,
                                     default_capacity=body.default_capacity)

@@ -70,14 +70,16 @@ def clear(db: Session) -> None:
 
 
 def matching_ids(db: Session, query: str, limit: int) -> list[int]:
-    """Ids of the documents holding every word of `query` (SQLite: best first by bm25)."""
+    """Ids of the documents holding every word of `query`, best first. SQLite: bm25. PostgreSQL: ts_rank over
+    the length of the document (the vector keeps no positions, so no term frequency: of two documents with the
+    words, the one with fewer other words comes first), then the older one."""
     raw = Raw(db)
     if raw.postgres:
         expression = tsquery(query)
         if expression is None:
             return []
-        rows = raw.rows("SELECT id FROM search_doc WHERE tsv @@ CAST(:q AS tsquery) LIMIT :n",
-                        {"q": expression, "n": limit})
+        rows = raw.rows("SELECT id FROM search_doc, CAST(:q AS tsquery) AS q WHERE tsv @@ q"
+                        " ORDER BY ts_rank(tsv, q, 1) DESC, id LIMIT :n", {"q": expression, "n": limit})
     else:
         expression = fts5_query(query)
         if expression is None:

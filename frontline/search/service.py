@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.principal import Principal
 from frontline.contacts import hooks as contact_hooks
-from frontline.contacts.access import visible_contacts
 from frontline.contacts.models import Contact, ContactIdentity
 from frontline.kit.rawsql import Raw
 from frontline.search import queries
@@ -20,6 +19,7 @@ from frontline.search.models import SearchDoc
 from frontline.search.queries import Doc
 from frontline.tickets import hooks
 from frontline.tickets.access import visible_clause
+from frontline.tickets.customers import visible_contacts
 from frontline.tickets.models import Message, Ticket
 
 BATCH = 500

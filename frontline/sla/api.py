@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from frontline.accounts.deps import DB, Reader, Writer
+from frontline.accounts.deps import DB, Reader, Supervisor
 from frontline.kit.errors import NotFound
 from frontline.kit.schemas import Id
 from frontline.sla import manage
@@ -21,15 +21,13 @@ def get_calendars(db: DB, caller: Reader) -> list[Calendar]:
 
 
 @router.post("/sla/calendars", status_code=201, response_model=CalendarOut)
-def post_calendar(body: CalendarIn, db: DB, caller: Writer) -> Calendar:
-    caller.require_supervisor()
+def post_calendar(body: CalendarIn, db: DB, caller: Supervisor) -> Calendar:
     return manage.save_calendar(db, None, body)
 
 
 @router.put("/sla/calendars/{calendar_id}", response_model=CalendarOut)
-def put_calendar(calendar_id: Id, body: CalendarIn, db: DB, caller: Writer) -> Calendar:
+def put_calendar(calendar_id: Id, body: CalendarIn, db: DB, caller: Supervisor) -> Calendar:
     """Edit a calendar; running clocks on it are recomputed by the next SLA check of each ticket."""
-    caller.require_supervisor()
     return manage.save_calendar(db, manage.get_calendar(db, calendar_id), body)
 
 
@@ -39,14 +37,12 @@ def get_policies(db: DB, caller: Reader) -> list[Policy]:
 
 
 @router.post("/sla/policies", status_code=201, response_model=PolicyOut)
-def post_policy(body: PolicyIn, db: DB, caller: Writer) -> Policy:
-    caller.require_supervisor()
+def post_policy(body: PolicyIn, db: DB, caller: Supervisor) -> Policy:
     return manage.save_policy(db, None, body)
 
 
 @router.put("/sla/policies/{policy_id}", response_model=PolicyOut)
-def put_policy(policy_id: Id, body: PolicyIn, db: DB, caller: Writer) -> Policy:
-    caller.require_supervisor()
+def put_policy(policy_id: Id, body: PolicyIn, db: DB, caller: Supervisor) -> Policy:
     return manage.save_policy(db, manage.get_policy(db, policy_id), body)
 
 

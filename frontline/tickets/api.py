@@ -11,7 +11,6 @@ from frontline.accounts.auth import authenticate_token, ticket_link_token
 from frontline.accounts.deps import DB, AppSettings, Bearer, Reader, Writer, only_query
 from frontline.accounts.models import Line
 from frontline.accounts.principal import Principal, Scope
-from frontline.contacts.access import can_see_contact
 from frontline.kit import idempotency
 from frontline.kit.errors import InvalidInput, NotFound
 from frontline.kit.openapi import BINARY, raises
@@ -21,6 +20,7 @@ from frontline.tickets import messages as conversation
 from frontline.tickets import service
 from frontline.tickets.access import access_ticket
 from frontline.tickets.create import create_ticket as create_ticket_row
+from frontline.tickets.customers import can_see_contact
 from frontline.tickets.downloads import attachment_response
 from frontline.tickets.links import revoke_links
 from frontline.tickets.models import Attachment, Status, Ticket, TicketEvent
@@ -66,7 +66,7 @@ def _created(settings: Settings, new: TicketRow) -> TicketCreated:
 
 
 def _check_contact(db: Session, caller: Principal, contact_id: int | None) -> None:
-    """A contact the caller cannot see is named as if it did not exist (contacts/access.py)."""
+    """A contact the caller cannot see is named as if it did not exist (tickets/customers.py)."""
     if contact_id is not None and not can_see_contact(db, caller, contact_id):
         raise InvalidInput(f"No contact with id {contact_id}.")
 

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from frontline.accounts.auth import authenticate_token
-from frontline.accounts.deps import DB, Bearer, Reader, Writer
+from frontline.accounts.deps import DB, Bearer, Reader, Supervisor
 from frontline.accounts.principal import Principal, Scope
 from frontline.kit.errors import Forbidden, InvalidInput
 from frontline.kit.openapi import CalendarResponse, CsvResponse, raises
@@ -107,11 +107,10 @@ def build_schedule(request: Request, caller: Planner, body: BuildIn) -> dict[str
 
 
 @router.post("/planner/schedules", status_code=201)
-def publish_schedule(body: PublishIn, db: DB, caller: Writer) -> dict[str, Any]:
+def publish_schedule(body: PublishIn, db: DB, caller: Supervisor) -> dict[str, Any]:
     """Publish a schedule: agents see their shifts and routing follows it while it is in force."""
     from frontline.workforce import service
 
-    caller.require_supervisor()
     row = service.publish(db, body.plan, actor_id=caller.user_id, force=body.force)
     return exports.schedule_json(row)
 
@@ -188,10 +187,9 @@ def what_if(request: Request, caller: Planner, body: WhatIfIn) -> dict[str, Any]
 
 
 @router.put("/planner/handle-times")
-def put_handle_time(body: HandleTimeIn, db: DB, caller: Writer) -> dict[str, Any]:
+def put_handle_time(body: HandleTimeIn, db: DB, caller: Supervisor) -> dict[str, Any]:
     from frontline.workforce.history import set_handle_time
 
-    caller.require_supervisor()
     row = set_handle_time(db, body.channel, body.aht_seconds)
     return {"channel": row.channel, "aht_seconds": row.aht_seconds}
 
@@ -215,9 +213,8 @@ def list_contracts(db: DB, caller: Planner, team_id: Id) -> list[dict[str, Any]]
 
 
 @router.put("/planner/contracts/{user_id}")
-def put_contract(user_id: Id, body: ContractIn, db: DB, caller: Writer) -> dict[str, Any]:
+def put_contract(user_id: Id, body: ContractIn, db: DB, caller: Supervisor) -> dict[str, Any]:
     """Set an agent's weekly contract; schedules built from now on keep every week within it."""
-    caller.require_supervisor()
     contract = contracts.set_contract(db, user_id, body.contract_hours, body.hours_below, body.hours_above)
     return _contract_json(user_id, contract)
 

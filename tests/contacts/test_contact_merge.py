@@ -1,4 +1,4 @@
-"""Merging two contacts (contacts/service.merge_contacts) over the API, and a contact's time zone."""
+"""Merging two contacts (tickets/customers.merge_contacts) over the API, and a contact's time zone."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import anyio
 from fastapi import APIRouter, Request, Response
 
 from frontline.accounts.auth import authenticate_token
-from frontline.accounts.deps import DB, Bearer, Caller, Reader, Writer
+from frontline.accounts.deps import DB, Admin, AdminCaller, Bearer, Reader, Writer
 from frontline.accounts.schemas import TokenCreated, TokenOut
 from frontline.channels.email import senders, service
 from frontline.channels.email.intake import ingest
@@ -36,38 +36,33 @@ MAX_RAW_BYTES = 64 * 1024 * 1024
 
 @router.get("/mailboxes", response_model=list[MailboxOut])
 @raises(403)
-def get_mailboxes(db: DB, caller: Caller) -> list[MailboxOut]:
-    caller.require_admin()
+def get_mailboxes(db: DB, caller: AdminCaller) -> list[MailboxOut]:
     return [service.mailbox_out(m) for m in service.list_mailboxes(db)]
 
 
 @router.post("/mailboxes", status_code=201, response_model=MailboxOut)
 @raises(403)
-def post_mailbox(body: MailboxCreate, db: DB, caller: Caller) -> MailboxOut:
+def post_mailbox(body: MailboxCreate, db: DB, caller: AdminCaller) -> MailboxOut:
     """Add a mailbox. Passwords are stored as given and never returned (only `*_password_set`)."""
-    caller.require_admin()
     return service.mailbox_out(service.create_mailbox(db, body))
 
 
 @router.get("/mailboxes/{name}", response_model=MailboxOut)
 @raises(403)
-def get_mailbox(name: str, db: DB, caller: Caller) -> MailboxOut:
-    caller.require_admin()
+def get_mailbox(name: str, db: DB, caller: AdminCaller) -> MailboxOut:
     return service.mailbox_out(service.get_mailbox(db, name))
 
 
 @router.patch("/mailboxes/{name}", response_model=MailboxOut)
 @raises(403)
-def patch_mailbox(name: str, body: MailboxUpdate, db: DB, caller: Caller) -> MailboxOut:
-    caller.require_admin()
+def patch_mailbox(name: str, body: MailboxUpdate, db: DB, caller: AdminCaller) -> MailboxOut:
     return service.mailbox_out(service.update_mailbox(db, service.get_mailbox(db, name), body))
 
 
 @router.post("/mailboxes/{name}/tokens", status_code=201, response_model=TokenCreated)
 @raises(403)
-def post_mailbox_token(name: str, body: IntakeTokenCreate, db: DB, caller: Writer) -> TokenCreated:
+def post_mailbox_token(name: str, body: IntakeTokenCreate, db: DB, caller: Admin) -> TokenCreated:
     """An integration token that may deliver raw mail to this mailbox and do nothing else (shown once)."""
-    caller.require_admin()
     token, secret = service.create_intake_token(db, service.get_mailbox(db, name), body.name, caller)
     return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)
 

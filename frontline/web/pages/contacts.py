@@ -1,10 +1,10 @@
 """Contact and organisation pages: a customer's profile, identities, tickets across channels, editing and
 merging two contacts; an organisation's members, domains and tickets.
 
-Who may see a contact is contacts/access.py (a contact outside the agent's reach is the same 404 as a
+Who may see a contact is tickets/customers.py (a contact outside the agent's reach is the same 404 as a
 missing one); the tickets listed are the ones the viewer may see (tickets/access.py), the rest only
 counted. Edits go through contacts/identities.py (identity changes: supervisors and administrators,
-audited, new e-mail addresses pending) and merging through contacts/service.merge_contacts.
+audited, new e-mail addresses pending) and merging through tickets/customers.merge_contacts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from frontline.accounts.deps import DB, AppSettings
 from frontline.contacts import identities, service
-from frontline.contacts.access import access_contact, visible_contacts
 from frontline.contacts.models import Contact, ContactIdentity, IdentityKind, Organisation
 from frontline.contacts.schemas import ContactUpdate, IdentityIn
 from frontline.kit.errors import InvalidInput, NotFound
@@ -28,6 +27,7 @@ from frontline.kit.schemas import Id
 from frontline.portal.identity import confirmation_mails
 from frontline.portal.mail import send_notice
 from frontline.tickets.access import visible_clause
+from frontline.tickets.customers import access_contact, merge_contacts, visible_contacts
 from frontline.tickets.models import Ticket
 from frontline.web import i18n
 from frontline.web.i18n import N_, _
@@ -158,7 +158,7 @@ def merge_preview(request: Request, contact_id: Id, db: DB, agent: Agent,
 def merge(contact_id: Id, db: DB, agent: Agent, source_id: Annotated[Id, Form()]) -> Response:
     agent.principal.require_supervisor()
     target = access_contact(db, agent.principal, contact_id)
-    service.merge_contacts(db, access_contact(db, agent.principal, source_id), target, agent.principal)
+    merge_contacts(db, access_contact(db, agent.principal, source_id), target, agent.principal)
     return RedirectResponse(f"/ui/contacts/{target.id}?done=merged", status_code=303)
 
 

@@ -1,6 +1,6 @@
 """REST endpoints for contacts (customers) and organisations.
 
-Contacts are scoped like tickets (contacts/access.py); changing identities needs a supervisor.
+Contacts are scoped like tickets (tickets/customers.py); changing identities needs a supervisor.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query
 
-from frontline.accounts.deps import DB, AppSettings, Reader, Writer, only_query
+from frontline.accounts.deps import DB, AppSettings, Reader, Supervisor, Writer, only_query
 from frontline.contacts import identities, service
-from frontline.contacts.access import access_contact, visible_contacts
 from frontline.contacts.models import Contact
 from frontline.contacts.schemas import (
     ContactCreate,
@@ -28,6 +27,7 @@ from frontline.kit.schemas import Id, Page
 from frontline.portal.identity import confirmation_mails
 from frontline.portal.login import end_contact_sessions
 from frontline.portal.mail import send_notice
+from frontline.tickets.customers import access_contact, merge_contacts, visible_contacts
 from frontline.tickets.links import revoke_links
 
 router = APIRouter(tags=["contacts"])
@@ -80,20 +80,18 @@ def patch_contact(contact_id: Id, body: ContactUpdate, db: DB, caller: Writer, s
 
 @router.post("/contacts/{contact_id}/merge", response_model=ContactOut)
 @raises(403, 404)
-def post_contact_merge(contact_id: Id, body: ContactMerge, db: DB, caller: Writer) -> ContactOut:
+def post_contact_merge(contact_id: Id, body: ContactMerge, db: DB, caller: Supervisor) -> ContactOut:
     """Merge this contact into `into` (supervisors and administrators): its tickets, identities and notes move
     there and this contact is deleted. Answers the contact that stays."""
-    caller.require_supervisor()
     target = access_contact(db, caller, body.into)
-    service.merge_contacts(db, access_contact(db, caller, contact_id), target, caller)
+    merge_contacts(db, access_contact(db, caller, contact_id), target, caller)
     return _out(db, [target])[0]
 
 
 @router.delete("/contacts/{contact_id}/customer-links", status_code=204)
 @raises(403)
-def delete_contact_links(contact_id: Id, db: DB, caller: Writer) -> None:
+def delete_contact_links(contact_id: Id, db: DB, caller: Supervisor) -> None:
     """Void every customer link of this contact's tickets issued until now, and end their portal sessions."""
-    caller.require_supervisor()
     contact = access_contact(db, caller, contact_id)
     revoke_links(db, contact_id=contact.id, actor_id=caller.user_id)
     end_contact_sessions(db, contact.id)
