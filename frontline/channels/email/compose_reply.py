@@ -43,8 +43,10 @@ class Prepared:
     recipients: list[str]
 
 
-MAILED_CHANNELS = ("email", "portal")
-"""Channels whose public replies reach the customer by e-mail (portal tickets: with the private link)."""
+MAILED_CHANNELS = ("email", "portal", "web", "api", "phone")
+"""Channels whose public replies reach the customer by e-mail: every channel but the live ones (chat, Telegram),
+which answer where the customer wrote. Off e-mail (portal, web form, API, phone) the mail carries the private
+link, so the customer can follow the ticket and answer there or by replying to the mail."""
 NO_ADDRESS = "no_address"
 NO_MAILBOX = "no_mailbox"
 NOT_SENT_REASONS = {
@@ -75,7 +77,7 @@ def _route(sql: Raw, ticket_id: int) -> tuple[int, str] | str:
 
 
 def queue_replies(db: Session, settings: Settings, *, message_id: int | None = None) -> int:
-    """Give every pending agent reply on an e-mail or portal ticket its queue row and Message-ID (only the
+    """Give every pending agent reply on a ticket of a mailed channel its queue row and Message-ID (only the
     reply `message_id` when given); a reply that has nowhere to go is marked failed with the reason on its
     ticket's timeline."""
     sql = Raw(db)
@@ -127,14 +129,15 @@ def written_in(sample: str) -> str:
     return "ru" if letters and len(_CYRILLIC.findall(sample)) / letters > 0.3 else "en"
 
 
-LINK_LINE = {  # under a reply or an acknowledgement on a portal ticket (portal/mail.py uses it too)
+LINK_LINE = {  # under a reply on a ticket that did not come by e-mail and under portal mail (portal/mail.py)
     "en": "\nFollow the conversation, reply and add files through your private link (do not share it):\n{link}\n",
     "ru": "\nСледить за перепиской, отвечать и добавлять файлы можно по личной ссылке (не пересылайте её):\n{link}\n",
 }
 
 
 def portal_link_text(settings: Settings, ticket: Ticket, language: str) -> str:
-    """The paragraph under a reply on a portal ticket: the customer's private link, in their language."""
+    """The paragraph under a reply on a ticket that did not come by e-mail: the customer's private link, in their
+    language."""
     link = settings.base_url.rstrip("/") + "/portal/t/" + ticket_link_token(
         settings, ticket_id=ticket.id, contact_id=ticket.contact_id)
     return "\n\n--" + LINK_LINE["ru" if language == "ru" else "en"].format(link=link)
@@ -191,7 +194,7 @@ def prepare(db: Session, settings: Settings, outbound_id: int) -> Prepared:
             raise CannotSend("the reply was deleted")
         mail.subject = f"Re: {strip_reply_prefixes(ticket.subject)} [{number}]"
         mail.text, mail.html_body = message.body_text, message.body_html
-        if ticket.channel == "portal":
+        if ticket.channel != "email":
             footer = portal_link_text(settings, ticket, customer_language(sql, ticket.id))
             mail.text = mail.text.rstrip("\n") + footer
             if mail.html_body:
