@@ -2,14 +2,15 @@
 contacts (their tickets move). Above contacts/ (the records themselves), which knows nothing of tickets.
 
 Supervisors and administrators see every contact. An agent sees the contacts that have a ticket the
-agent can see (one of the agent's teams, or assigned to the agent): the customer of another team's
-ticket is a 404, like a missing contact. Changing a contact's identities (e-mail addresses, phones,
+agent can see (one of the agent's teams, or assigned to the agent), and contacts with no ticket at all (just
+added, so that the agent can open a ticket for them): the customer of another team's ticket is a 404, like a
+missing contact. Changing a contact's identities (e-mail addresses, phones,
 messenger ids) needs a supervisor or an administrator (contacts/identities.py audits it).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select, true, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from frontline.accounts import audit
@@ -28,7 +29,9 @@ def visible_contacts(principal: Principal) -> ColumnElement[bool]:
         return true()
     if principal.is_customer:
         return Contact.id == principal.contact_id
-    return Contact.id.in_(select(Ticket.contact_id).where(visible_clause(principal), Ticket.contact_id.is_not(None)))
+    # a contact with no ticket yet (just added, e.g. for a phone call) is nobody's customer: every agent may use it
+    customers = select(Ticket.contact_id).where(visible_clause(principal), Ticket.contact_id.is_not(None))
+    return or_(Contact.id.in_(customers), ~exists().where(Ticket.contact_id == Contact.id))
 
 
 def access_contact(db: Session, principal: Principal, contact_id: int) -> Contact:

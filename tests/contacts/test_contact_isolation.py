@@ -39,6 +39,21 @@ def test_agent_outside_the_team_cannot_find_or_read_the_customer(client, desk):
     assert r.status_code == 422
 
 
+def test_an_agent_opens_a_ticket_for_a_contact_just_added_and_it_then_belongs_to_the_team(client, desk):
+    """Defect: an agent who added a caller (phone only) could not open the ticket for them: a contact with no
+    ticket was visible to no agent, so `contact_id` answered 422 "No contact"."""
+    added = client.post("/api/v1/contacts", json={"name": "Caller", "phones": ["+7 900 123-45-67"]},
+                        headers=desk.agent1.headers)
+    assert added.status_code == 201, added.text
+    contact_id = added.json()["id"]
+    assert client.get(f"/api/v1/contacts/{contact_id}", headers=desk.agent2.headers).status_code == 200
+    r = client.post("/api/v1/tickets", json=ticket_payload(contact_id=contact_id, customer=None, channel="phone",
+                                                           team_id=desk.l1.id), headers=desk.agent1.headers)
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/v1/contacts/{contact_id}", headers=desk.agent1.headers).status_code == 200
+    assert client.get(f"/api/v1/contacts/{contact_id}", headers=desk.agent2.headers).status_code == 404  # L1 customer
+
+
 def test_ui_search_hides_customers_of_other_teams(client, database, desk):
     theirs = _ticket(client, desk, desk.l2)
     name = client.get(f"/api/v1/contacts/{theirs['contact_id']}", headers=desk.admin.headers).json()["name"]
