@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from frontline.accounts.deps import DB, Reader, Supervisor
+from frontline.accounts.deps import DB, Reader, Supervisor, SupervisorReader
 from frontline.kit.errors import NotFound
 from frontline.kit.schemas import Id
-from frontline.sla import manage
+from frontline.sla import manage, service
 from frontline.sla.models import Calendar, Policy, TicketSla
-from frontline.sla.schemas import CalendarIn, CalendarOut, PolicyIn, PolicyOut, TicketSlaOut
+from frontline.sla.schemas import ApplyOut, CalendarIn, CalendarOut, PolicyIn, PolicyOut, TicketSlaOut
 from frontline.tickets.access import access_ticket
 
 router = APIRouter(prefix="", tags=["sla"])
@@ -44,6 +44,20 @@ def post_policy(body: PolicyIn, db: DB, caller: Supervisor) -> Policy:
 @router.put("/sla/policies/{policy_id}", response_model=PolicyOut)
 def put_policy(policy_id: Id, body: PolicyIn, db: DB, caller: Supervisor) -> Policy:
     return manage.save_policy(db, manage.get_policy(db, policy_id), body)
+
+
+@router.get("/sla/apply", response_model=ApplyOut)
+def get_apply(db: DB, caller: SupervisorReader) -> ApplyOut:
+    """How many open tickets would get another SLA policy (or their first clocks) if the policies as they are
+    now were applied to them: the count to see before `POST /sla/apply`."""
+    return ApplyOut(tickets=service.policy_changes(db), queued=False)
+
+
+@router.post("/sla/apply", status_code=202, response_model=ApplyOut)
+def post_apply(db: DB, caller: Supervisor) -> ApplyOut:
+    """Apply the policies as they are now to every open ticket, in the background (`sla.apply`, in batches):
+    each gets the first matching policy, keeping the time already elapsed. `tickets`: how many will change."""
+    return ApplyOut(tickets=service.start_applying(db), queued=True)
 
 
 @router.get("/tickets/{ref}/sla", response_model=TicketSlaOut)

@@ -77,3 +77,8 @@ class TicketSlaOut(Output):
     resolution_met_at: datetime | None
     resolution_breached_at: datetime | None
     next_due: datetime | None
+
+
+class ApplyOut(Output):
+    tickets: int = Field(description="Open tickets that get another policy (or their first clocks).")
+    queued: bool = Field(description="True once the change is queued (POST); False for the count alone (GET).")

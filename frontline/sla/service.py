@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from frontline.jobs import enqueue
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.routing.service import escalate
@@ -43,28 +44,75 @@ def _refresh(db: Session, state: TicketSla) -> None:
 POLICY_FIELDS = frozenset({"priority", "team_id", "line", "category", "channel", "contact_id", "organisation_id"})
 
 
+def _due_change(db: Session, ticket: Ticket, state: TicketSla | None) -> tuple[int, int | None] | None:
+    """(policy, calendar) the ticket should follow now, when that differs from what its clocks follow (or it has
+    none yet); None when nothing changes: no policy matches, the ticket is closed or merged, or it is the same."""
+    matched = hotpath.matching_policy(db, Raw(db), TicketRow.of(ticket))
+    if matched is None or ticket.status == Status.closed or ticket.merged_into_id is not None:
+        return None
+    target = (matched[0].id, matched[1])
+    if state is not None and (state.policy_id, state.calendar_id) == target:
+        return None
+    return target
+
+
 def reselect(db: Session, ticket: Ticket) -> bool:
     """Choose the ticket's policy again after a field a policy may look at changed (a trigger raising the priority
     included). The clocks keep their start and pauses, so the time already elapsed counts against the new targets;
     a ticket with no clocks yet gets them from its creation. When no policy matches any more, the clocks it has
     stay (a target once promised is not withdrawn). True when the policy changed."""
     db.flush()
-    matched = hotpath.matching_policy(db, Raw(db), TicketRow.of(ticket))
-    if matched is None or ticket.status == Status.closed or ticket.merged_into_id is not None:
-        return False
-    policy_id, calendar_id = matched[0].id, matched[1]
     state = db.get(TicketSla, ticket.id)
+    target = _due_change(db, ticket, state)
+    if target is None:
+        return False
     if state is None:
         return hotpath.start_new(db, Raw(db), TicketRow.of(ticket))
-    if state.policy_id == policy_id and state.calendar_id == calendar_id:
-        return False
     old = state.policy_id
-    state.policy_id, state.calendar_id = policy_id, calendar_id
+    state.policy_id, state.calendar_id = target
     _refresh(db, state)
-    history.record(db, ticket.id, "sla_policy", None, field="policy", old=old, new=policy_id,
+    history.record(db, ticket.id, "sla_policy", None, field="policy", old=old, new=target[0],
                    data={"by": "sla"})
     db.flush()
     return True
+
+
+APPLY_BATCH = 500
+APPLY_JOB = "sla.apply"
+
+
+def _open_batch(db: Session, after_id: int, limit: int) -> list[Ticket]:
+    return list(db.scalars(select(Ticket).where(Ticket.id > after_id, Ticket.status != Status.closed,
+                                                Ticket.merged_into_id.is_(None)).order_by(Ticket.id).limit(limit)))
+
+
+def policy_changes(db: Session) -> int:
+    """How many open tickets `apply_policies` would give another policy (or their first clocks): the count an
+    administrator sees before applying new or changed policies to the tickets already open."""
+    changed, after = 0, 0
+    while batch := _open_batch(db, after, APPLY_BATCH):
+        states = {s.ticket_id: s for s in db.scalars(select(TicketSla).where(
+            TicketSla.ticket_id.in_([t.id for t in batch])))}
+        changed += sum(_due_change(db, t, states.get(t.id)) is not None for t in batch)
+        after = batch[-1].id
+    return changed
+
+
+def start_applying(db: Session) -> int:
+    """Apply the policies as they are now to every open ticket: queue the `sla.apply` job (in batches, after this
+    transaction commits) and return how many tickets it will change, counted now."""
+    changed = policy_changes(db)
+    enqueue(db, APPLY_JOB, {"after": 0}, dedupe_key="all")
+    return changed
+
+
+def apply_policies(db: Session, after_id: int = 0, limit: int | None = None) -> tuple[int, int | None]:
+    """Choose the policy again (`reselect`) for up to `limit` open tickets after `after_id`, by id; returns how
+    many changed and the last id when more tickets may follow (the `sla.apply` job goes on from there)."""
+    size = limit or APPLY_BATCH
+    batch = _open_batch(db, after_id, size)
+    changed = sum(reselect(db, ticket) for ticket in batch)
+    return changed, (batch[-1].id if len(batch) == size else None)
 
 
 def agent_replied(db: Session, ticket_id: int, at: datetime) -> None:

@@ -64,6 +64,7 @@ API = {
     "GET /api/v1/teams/{team_id}/routing": "read", "PUT /api/v1/teams/{team_id}/routing": "supervisor_write",
     "GET /api/v1/sla/calendars": "read", "POST /api/v1/sla/calendars": "supervisor_write",
     "PUT /api/v1/sla/calendars/{calendar_id}": "supervisor_write", "GET /api/v1/sla/policies": "read",
+    "GET /api/v1/sla/apply": "supervisor_read", "POST /api/v1/sla/apply": "supervisor_write",
     "POST /api/v1/sla/policies": "supervisor_write", "PUT /api/v1/sla/policies/{policy_id}": "supervisor_write",
     "GET /api/v1/tickets/{ref}/sla": "ticket_read", "GET /api/v1/mailboxes": "admin",
     "POST /api/v1/mailboxes": "admin", "GET /api/v1/mailboxes/{name}": "admin",

@@ -22,7 +22,7 @@ from frontline.accounts.models import Team
 from frontline.contacts.models import Organisation
 from frontline.kit.errors import Conflict, Forbidden, InvalidInput
 from frontline.kit.schemas import Id
-from frontline.sla import manage
+from frontline.sla import manage, service
 from frontline.sla.models import Calendar, Policy
 from frontline.sla.schemas import PolicyIn
 from frontline.tickets.models import Channel, Priority
@@ -297,3 +297,19 @@ def toggle_policy(policy_id: Id, db: DB, agent: Agent) -> Response:
     policy = manage.get_policy(db, policy_id)
     manage.set_policy_active(db, policy, not policy.active)
     return RedirectResponse("/ui/admin/sla#policies", status_code=303)
+
+
+# -- applying the policies to open tickets --------------------------------------------------------------------
+
+@router.get("/apply")
+def apply_page(request: Request, db: DB, agent: Agent) -> Response:
+    """The count first: how many open tickets the policies as they are now would change."""
+    require_manager(agent, write=True)
+    return render(request, "admin_sla_apply.html", {
+        "changes": service.policy_changes(db), **nav_context(db, agent), "current": "sla"})
+
+
+@router.post("/apply")
+def apply_policies(db: DB, agent: Agent) -> Response:
+    require_manager(agent, write=True)
+    return RedirectResponse(f"/ui/admin/sla?applied={service.start_applying(db)}#policies", status_code=303)
