@@ -15,6 +15,7 @@ from frontline.kit.db import utcnow
 from frontline.portal.login import MAX_ATTEMPTS, REQUESTS_PER_EMAIL
 from frontline.portal.models import PortalLoginCode
 from frontline.tickets.models import Ticket
+from tests.jobs.support import wait_for
 from tests.web.conftest import csrf_of, make_ticket
 from tests.web.mailserver import (  # noqa: F401
     code_in,
@@ -179,6 +180,9 @@ def test_signed_in_customer_replies_attaches_solves_and_logs_out(client, databas
     agent = browser_for(desk.admin)
     agent.post(f"/ui/tickets/{ticket_id}/reply", {"body": "Internal: VIP customer", "kind": "note"})
     agent.post(f"/ui/tickets/{ticket_id}/reply", {"body": "Which model is it?", "kind": "reply"})
+    # the reply is mailed to the customer too (the server's runner sends it); let it arrive before the code
+    assert wait_for(lambda: any("Which model is it?" in text_of(m.message) for m in capture.messages), timeout=60)
+    assert [m.recipients for m in capture.messages] == [["ann@client.example"]]
     _sign_in(client, capture, "ann@client.example")
     page = client.get(f"/portal/my/{ticket_id}").text
     assert "Which model is it?" in page and "VIP customer" not in page
