@@ -2,7 +2,7 @@
 
 The hot paths speak to their session's connection through `kit/rawsql.Raw`, a `Sql` on that connection's
 cursor. A command that must start in a fraction of a second (`frontline mail-gate`, run by an MTA once per
-message) opens its own connection here (`connect`) and runs the very same functions on it: importing
+message) opens its own connection here (`Connection`) and runs the very same functions on it: importing
 SQLAlchemy alone costs more than that command's whole budget. Write the SQL once with `:name` parameters; `Sql`
 adapts it to the driver and binds values the way the ORM stores them, so every path reads the others' rows.
 """
