@@ -3,8 +3,12 @@
 Anonymous and authenticated API creates, portal messages (API and page), agents' replies and status changes
 through the pages (with CSRF) and raw e-mail over HTTP, all at once against 1 and 2 worker processes, while
 a probe asks `/healthz` ten times a second. Every request must finish with a non-5xx status (or a 503 that
-says when to retry), and `/healthz` must answer within a second throughout. Everything is bounded by
-timeouts, so a frozen server fails the test instead of hanging the suite.
+says when to retry), and `/healthz` must keep answering throughout: no single answer may take as long as
+FREEZE_BUDGET (the freeze this guards against never answered again), and the median answer stays under
+HEALTH_MEDIAN, so a server whose loop is blocked for most of the run fails even if each answer squeezes in.
+The budgets leave room for a shared, loaded 2-core machine (one answer of 1.2 s was seen under load), while
+a frozen loop still fails at once. Everything is bounded by timeouts, so a frozen server fails the test
+instead of hanging the suite.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -29,7 +34,8 @@ from tests.support.serve import serve_process
 
 HAMMER_SECONDS = 4.0
 REQUEST_TIMEOUT = 10.0
-HEALTH_BUDGET = 1.0
+FREEZE_BUDGET = 3.0  # seconds for any one /healthz answer
+HEALTH_MEDIAN = 0.25  # seconds, median of all /healthz answers during the run
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 ADMIN = "boss@desk.example"
 
@@ -164,7 +170,7 @@ def _hammer(base: str, desk: Desk, *, seconds: float, per_kind: int) -> Outcome:
             while time.monotonic() < deadline + 0.5:
                 started = time.monotonic()
                 try:
-                    c.get("/healthz", timeout=HEALTH_BUDGET).raise_for_status()
+                    c.get("/healthz", timeout=FREEZE_BUDGET).raise_for_status()
                 except httpx.HTTPError as error:
                     outcome.fail("healthz", error)
                     return
@@ -200,7 +206,9 @@ def test_mixed_concurrent_writes_never_freeze_the_server(
             desk.agent.close()
             desk.visitor.close()
         assert not outcome.failures, outcome.failures[:10]
-        assert outcome.health and max(outcome.health) < HEALTH_BUDGET, max(outcome.health, default=None)
+        assert outcome.health, "the /healthz probe never got an answer"
+        assert max(outcome.health) < FREEZE_BUDGET, max(outcome.health)
+        assert statistics.median(outcome.health) < HEALTH_MEDIAN, sorted(outcome.health)[-5:]
         done = {kind: sorted(set(codes)) for kind, codes in outcome.statuses.items()}
         assert set(done) == set(_writers(desk)), done  # every kind of write got through at least once
         assert 201 in done["create"] and 303 in done["ui_reply"] and 303 in done["ui_status"], done
