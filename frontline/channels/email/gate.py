@@ -32,12 +32,14 @@ class UnknownMailbox(LookupError):
     pass
 
 
-def deliver(url: str, name: str, raw: bytes) -> tuple[int, str]:
-    """Store one message for the mailbox `name` and queue its processing; (exit code, what to tell the MTA)."""
+def deliver(url: str, name: str, raw: bytes, *, driver: str | None = None) -> tuple[int, str]:
+    """Store one message for the mailbox `name` and queue its processing; (exit code, what to tell the MTA).
+
+    `driver` picks the PostgreSQL driver by name (kit/dbapi: psycopg2 unless told "psycopg")."""
     if not raw.strip():
         return EX_DATAERR, "mail-gate: empty message on stdin"
     try:
-        with Connection(url) as connection, connection.transaction() as sql:
+        with Connection(url, driver=driver) as connection, connection.transaction() as sql:
             found = mailbox_id(sql, name)
             if found is None:
                 raise UnknownMailbox(name)

@@ -9,7 +9,9 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -152,6 +154,33 @@ def test_the_gate_process_imports_no_framework(database: Database, settings: Set
     code, modules = json.loads(out.stdout.splitlines()[-1])
     loaded = {m.split(".")[0] for m in modules}
     assert code == 0, out.stderr
-    allowed = set() if database.is_sqlite else {"psycopg"}
+    allowed = set() if database.is_sqlite else {"psycopg2"}  # the lean driver, not psycopg (3): kit/dbapi.py
     assert not loaded & (set(HEAVY) - allowed) and "typer" not in loaded, sorted(loaded & {*HEAVY, "typer"})
+    assert "psycopg" not in loaded and "sqlalchemy" not in loaded
     assert len(queued_intake(database)) == 1
+
+
+def test_both_postgres_drivers_store_the_same_rows_under_one_dedup_rule(
+        database: Database, settings: Settings, mailbox: Mailbox) -> None:
+    """Agreement test for the gate's two PostgreSQL drivers (psycopg2 for speed, psycopg where it is missing):
+    what one stores the other finds as a duplicate, both queue the same job, and the job reads either's row."""
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL drivers only")
+    first = make_mail(subject="Through psycopg2", message_id="<gate-drv-1@client.example>")
+    second = make_mail(subject="Through psycopg", message_id="<gate-drv-2@client.example>")
+    assert gate.deliver(database.url, "support", first) == (0, "")
+    assert gate.deliver(database.url, "support", first, driver="psycopg") == (0, "")  # a duplicate, one row
+    assert gate.deliver(database.url, "support", second, driver="psycopg") == (0, "")
+    assert gate.deliver(database.url, "support", second) == (0, "")
+    with database.session(write=False) as db:
+        stored = db.scalars(select(RawEmail).order_by(RawEmail.id)).all()
+        rows = [(r.source, r.status, zlib.decompress(r.content), r.size, r.header_message_id) for r in stored]
+        ages = [abs((datetime.now(UTC) - r.received_at).total_seconds()) for r in stored]
+    assert rows == [("gate", "received", raw, len(raw), mid) for raw, mid in
+                    ((first, "<gate-drv-1@client.example>"), (second, "<gate-drv-2@client.example>"))]
+    assert max(ages) < 120  # both bound the aware UTC time the same way
+    assert queued_intake(database) == [r.id for r in stored]
+    assert run_pending(database) >= 2
+    with database.session(write=False) as db:
+        subjects = sorted(db.scalars(select(Ticket.subject)).all())
+    assert subjects == ["Through psycopg", "Through psycopg2"]
