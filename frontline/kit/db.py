@@ -24,7 +24,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from frontline.kit.dbapi import WRITE_WAIT_SECONDS, sqlite_setup
-from frontline.kit.writer import Writer, WriterLock
+from frontline.kit.writelock import WriterLock
+from frontline.kit.writer import Writer
 
 T = TypeVar("T")
 

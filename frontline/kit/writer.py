@@ -18,14 +18,14 @@ check, `LOCK_NB` on the file); otherwise it awaits a future while the writer thr
 the holder can always get what it needs from the loop (its next dependency, its response, its commit in a
 worker thread). The writer thread runs no unit itself: Python code there would fight the loop for the GIL
 while it holds the file lock. Every wait is bounded: a full queue, or a turn that does not come within
-`timeout` seconds, raises `WriterBusy` (a 503 with Retry-After), never a hang.
+`timeout` seconds, raises `WriterBusy` (a 503 with Retry-After), never a hang. The lock is kit/writelock.py; the
+units' transaction (group commit, savepoints, after-commit hooks) is kit/groupcommit.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import fcntl
 import logging
 import os
 import threading
@@ -34,14 +34,14 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from frontline.kit.errors import ServiceBusy
+from frontline.kit.groupcommit import Turn, run_batch, run_hooks
+from frontline.kit.writelock import WriterLock
 
 log = logging.getLogger("frontline.db")
 T = TypeVar("T")
@@ -49,52 +49,13 @@ T = TypeVar("T")
 MAX_QUEUE = 1024  # waiting units and leases per process; beyond that, WriterBusy at once
 MAX_BATCH = 64  # units per group-committed transaction
 
-Hooks = list[Callable[[], None]]
 
 
 class WriterBusy(ServiceBusy):
     """No turn to write came in time (or too many writes are waiting): retry shortly."""
 
 
-class WriterLock:
-    """The turn to write to a SQLite file across processes: an exclusive `flock` on a file beside it."""
-
-    def __init__(self, database_path: str) -> None:
-        self.path = database_path + ".writelock"
-        self._fd: int | None = None
-        self._pid = os.getpid()
-
-    def _descriptor(self) -> int:
-        if self._fd is None or self._pid != os.getpid():  # first use, or a forked child
-            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-        return self._fd
-
-    def acquire(self) -> None:
-        fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
-
-    def try_acquire(self) -> bool:
-        try:
-            fcntl.flock(self._descriptor(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def release(self) -> None:
-        fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
-
-
-@dataclass(eq=False)
-class _Turn:
-    """A place in the queue: a unit of work (`fn`), or a lease (`fn` is None; `released` says it is over)."""
-
-    fn: Callable[[Session], Any] | None
-    loop: asyncio.AbstractEventLoop | None = None  # where a unit runs
-    future: concurrent.futures.Future[Any] = field(default_factory=concurrent.futures.Future)
-    released: threading.Event = field(default_factory=threading.Event)
-    active: bool = False  # a lease being held
-
-
-_HELD: ContextVar[tuple[Writer, _Turn] | None] = ContextVar("frontline_writer_turn", default=None)
+_HELD: ContextVar[tuple[Writer, Turn] | None] = ContextVar("frontline_writer_turn", default=None)
 
 
 class Writer:
@@ -105,10 +66,10 @@ class Writer:
         self.max_queue = max_queue
         self.max_batch = max_batch
         self._file_lock = file_lock
-        self._queue: deque[_Turn] = deque()
+        self._queue: deque[Turn] = deque()
         self._cond = threading.Condition()
         self._owner: object | None = None  # who holds this process's turn (and the file lock)
-        self._open: dict[asyncio.AbstractEventLoop, list[_Turn]] = {}  # units waiting for their loop's pass
+        self._open: dict[asyncio.AbstractEventLoop, list[Turn]] = {}  # units waiting for their loop's pass
         self._loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()  # loops that ask async
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -122,7 +83,7 @@ class Writer:
         (requests that arrived together) runs in one transaction at the end of the loop's current pass.
         """
         loop = asyncio.get_running_loop()
-        turn = _Turn(fn, loop)
+        turn = Turn(fn, loop)
         with self._cond:
             if loop not in self._loops:
                 self._loops.add(loop)
@@ -142,7 +103,7 @@ class Writer:
         loop = asyncio.get_running_loop()
         if loop not in self._loops:
             self._loops.add(loop)
-        turn = _Turn(None, loop)
+        turn = Turn(None, loop)
         if self._take_now(turn):
             try:
                 with self._holding(turn):
@@ -165,7 +126,7 @@ class Writer:
             raise RuntimeError("the writer thread cannot wait for its own turn")
         if self._serves_running_loop():
             raise RuntimeError("a write session cannot wait on the event loop: use Database.call or turn")
-        turn = self._enqueue(_Turn(None))
+        turn = self._enqueue(Turn(None))
         try:
             try:
                 turn.future.result(timeout=self.timeout)
@@ -199,7 +160,7 @@ class Writer:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
-    def _run_open(self, loop: asyncio.AbstractEventLoop, batch: list[_Turn]) -> None:
+    def _run_open(self, loop: asyncio.AbstractEventLoop, batch: list[Turn]) -> None:
         """On the loop: run its open batch at once if the turn is free, else hand it to the writer thread."""
         with self._cond:
             if self._open.get(loop) is batch:
@@ -213,12 +174,12 @@ class Writer:
                         turn.future.set_exception(busy)
             return
         try:
-            hooks = self._run_batch([turn for turn in batch if turn.future.set_running_or_notify_cancel()])
+            hooks = run_batch(self.engine, [turn for turn in batch if turn.future.set_running_or_notify_cancel()])
         finally:
             self._give_back()
-        _run_hooks(hooks)
+        run_hooks(hooks)
 
-    def _take_now(self, owner: _Turn) -> bool:
+    def _take_now(self, owner: Turn) -> bool:
         """Take the turn if it is free this instant: nobody holds or waits for it here, no process writes."""
         with self._cond:
             if self._owner is not None or self._queue or self._pid not in (0, os.getpid()):
@@ -236,7 +197,7 @@ class Writer:
             if self._queue:
                 self._cond.notify_all()
 
-    def _enqueue(self, turn: _Turn) -> _Turn:
+    def _enqueue(self, turn: Turn) -> Turn:
         with self._cond:
             if len(self._queue) >= self.max_queue:
                 raise self._busy()
@@ -251,7 +212,7 @@ class Writer:
             self._cond.notify_all()
         return turn
 
-    async def _wait(self, turn: _Turn) -> Any:
+    async def _wait(self, turn: Turn) -> Any:
         waiting = asyncio.wrap_future(turn.future)
         try:
             try:
@@ -265,13 +226,13 @@ class Writer:
             raise
 
     @staticmethod
-    def _abandon(turn: _Turn) -> None:
+    def _abandon(turn: Turn) -> None:
         """The asker left: take its turn out of the queue, or give a lease back as soon as it is granted."""
         if not turn.future.cancel() and turn.fn is None:
             turn.future.add_done_callback(lambda _f: turn.released.set())
 
     @contextmanager
-    def _holding(self, turn: _Turn) -> Iterator[None]:
+    def _holding(self, turn: Turn) -> Iterator[None]:
         turn.active = True
         token = _HELD.set((self, turn))
         try:
@@ -314,7 +275,7 @@ class Writer:
                     with self._cond:
                         self._owner = None
 
-    def _serve_turn(self, batch: list[_Turn]) -> bool:
+    def _serve_turn(self, batch: list[Turn]) -> bool:
         """Grant a lease and wait for it to end, or hand a batch to its loop (True: the loop gives back)."""
         if batch[0].fn is None:
             self._grant(batch[0])
@@ -329,15 +290,15 @@ class Writer:
             return False
         return True
 
-    def _run_granted(self, batch: list[_Turn]) -> None:
+    def _run_granted(self, batch: list[Turn]) -> None:
         """On the loop: the writer thread took the turn for this batch."""
         try:
-            hooks = self._run_batch(batch)
+            hooks = run_batch(self.engine, batch)
         finally:
             self._give_back()
-        _run_hooks(hooks)
+        run_hooks(hooks)
 
-    def _next(self, me: threading.Thread) -> list[_Turn] | None:
+    def _next(self, me: threading.Thread) -> list[Turn] | None:
         """Wait until something is queued and the turn is free; take it for the next lease, or for the run
         of units at the head of the queue (at most max_batch)."""
         with self._cond:
@@ -358,80 +319,7 @@ class Writer:
                 self._owner = me
                 return batch
 
-    def _grant(self, turn: _Turn) -> None:
+    def _grant(self, turn: Turn) -> None:
         turn.future.set_result(None)
         while not turn.released.wait(30):
             log.warning("a write session has held the turn to write for more than 30 s")
-
-    # -- running units (by whoever holds the turn) -------------------------------------------------------
-
-    def _run_batch(self, batch: list[_Turn]) -> Hooks:
-        hooks: Hooks = []
-        pending = batch
-        while pending:
-            pending = self._transaction(pending, hooks)
-        return hooks
-
-    def _transaction(self, batch: list[_Turn], hooks: Hooks) -> list[_Turn]:
-        """Run `batch` in one transaction and settle every future; returns the units to run again if the
-        transaction itself broke (their work was rolled back with it, through no fault of theirs)."""
-        done: list[tuple[_Turn, Any, Hooks]] = []
-        try:
-            with self.engine.connect() as conn:
-                transaction = conn.begin()  # BEGIN IMMEDIATE (the engine's begin event)
-                for index, turn in enumerate(batch):
-                    if not self._unit(conn, turn, done, isolated=len(batch) > 1):
-                        if transaction.is_active:
-                            transaction.rollback()
-                        return [t for t, _r, _h in done] + batch[index + 1:]
-                transaction.commit()
-        except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch was kept
-            log.warning("a transaction of %s unit(s) failed", len(batch), exc_info=True)
-            for turn in batch:
-                if not turn.future.done():
-                    turn.future.set_exception(error)
-            return []
-        for turn, result, unit_hooks in done:
-            turn.future.set_result(result)
-            hooks.extend(unit_hooks)
-        return []
-
-    def _unit(self, conn: Connection, turn: _Turn, done: list[tuple[_Turn, Any, Hooks]], *, isolated: bool) -> bool:
-        """One unit, inside its own SAVEPOINT when it shares the transaction (`isolated`); False when its
-        failure took the transaction with it (always so for a unit alone: nothing else is lost).
-
-        The session joins in "rollback_only" mode: a failed flush rolls back to the unit's savepoint (or the
-        unit's own transaction), never another unit's work, and the session never commits anything itself.
-        """
-        assert turn.fn is not None
-        savepoint = conn.begin_nested() if isolated else None
-        db = Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only")
-        try:
-            result = turn.fn(db)
-            db.flush()
-            if savepoint is not None:
-                savepoint.commit()  # RELEASE; the transaction commits after the last unit
-        except BaseException as error:
-            turn.future.set_exception(error)
-            if savepoint is None:
-                return False
-            try:
-                if savepoint.is_active:
-                    savepoint.rollback()
-            except Exception:
-                log.warning("rolling back a unit of work failed", exc_info=True)
-            return bool(conn.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
-        finally:
-            unit_hooks = db.info.pop("after_commit", [])
-            db.close()
-        done.append((turn, result, unit_hooks))
-        return True
-
-
-def _run_hooks(hooks: Hooks) -> None:
-    for hook in hooks:
-        try:
-            hook()
-        except Exception:
-            log.exception("an after-commit hook failed")
-
