@@ -60,6 +60,19 @@ def process_tree_cpu(root_pid: int) -> float:
     return total
 
 
+def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 600) -> None:
+    """Until `base`/healthz answers 200 (a loaded machine imports slowly); RuntimeError if the server died."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError("server did not start")
+
+
 @contextmanager
 def server_process(url: str, *, workers: int, data_dir: str,
                    command: list[str] | None = None) -> Iterator[tuple[str, int]]:
@@ -71,15 +84,7 @@ def server_process(url: str, *, workers: int, data_dir: str,
     proc = subprocess.Popen(argv, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 600  # a loaded machine imports slowly
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
+        wait_healthy(base, proc)
         yield base, proc.pid
     finally:
         proc.terminate()

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 import httpx
+from _common import wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE = (b"From: Ann Customer <ann@example.org>\r\nTo: support@example.com\r\nSubject: Printer broken %d\r\n"
@@ -84,15 +85,7 @@ def _serve_rss(cli: list[str], env: dict[str, str]) -> tuple[int, int]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=env["PYTHONPATH"])
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("server did not start")
+        wait_healthy(base, proc, timeout=300)
         time.sleep(0.5)  # let start-up work finish
         at_health = _rss_kib(proc.pid)
         httpx.get(base + "/login", timeout=30).raise_for_status()
