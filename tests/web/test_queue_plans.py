@@ -67,3 +67,31 @@ def test_line_queues_read_the_line_index_on_a_desk_without_lines(database, key) 
                     assert "Seq Scan on ticket" not in plan and "ix_ticket_created" not in plan, plan
                 else:
                     assert not re.search(r"^SCAN t\b", plan, re.MULTILINE), plan
+
+
+def test_the_customer_panel_reads_the_contact_index_where_most_tickets_have_no_customer(  # type: ignore[no-untyped-def]
+        database, desk, browser_for) -> None:
+    """The ticket page's count and list of the customer's other tickets. Before migration 0006, a desk whose
+    tickets mostly have no customer (API intake without one, imports) made SQLite count by scanning every ticket
+    and list by reading every ticket of the agent's teams: 127 ms of CPU a page at a million tickets."""
+    make_ticket(database, desk.l1.id, subject="Over the API, no customer")
+    copy_without_customer = COPY.replace("contact_id", "NULL")
+    with database.session() as db:
+        db.execute(text("UPDATE ticket SET contact_id = NULL"))
+        for _ in range(15):  # 32,768 tickets without a customer, and the statistics say so
+            db.execute(text(f"INSERT INTO ticket ({COPY}) SELECT {copy_without_customer} FROM ticket"))
+        db.execute(text("ANALYZE ticket" if database.writer.dialect.name == "postgresql" else "ANALYZE"))
+    ticket_id = make_ticket(database, desk.l1.id, subject="The one with a customer")
+    make_ticket(database, desk.l1.id, subject="Their other ticket")
+    agent = browser_for(desk.agent1)
+    with counted(database) as statements:
+        page = agent.get(f"/ui/tickets/{ticket_id}")
+    assert page.status_code == 200 and "Their other ticket" in page.text
+    by_contact = [(s, p) for s, p in zip(statements, statements.params, strict=True)
+                  if re.search(r"\b[ot]\.contact_id = ", s)]
+    assert len(by_contact) == 2, statements.listing()  # the count and the list
+    with database.session(write=False) as db:
+        for statement, params in by_contact:
+            plan = _plan(db, statement, params)
+            assert "ix_ticket_contact" in plan, plan
+            assert "Seq Scan on ticket" not in plan and not re.search(r"^SCAN [ot]\b", plan, re.MULTILINE), plan
