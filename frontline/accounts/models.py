@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontline.kit.db import Base, JSONType, UTCDateTime, utcnow
@@ -61,7 +61,12 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     line: Mapped[str | None] = mapped_column(String(2))
+    # The team (at most one) that takes every new ticket nothing else gave a team (routing/hotpath.py).
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("uq_team_default", "is_default", unique=True, sqlite_where=text("is_default"),
+                            postgresql_where=text("is_default")),)
 
 
 class TeamMember(Base):

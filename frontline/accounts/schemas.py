@@ -67,6 +67,7 @@ class TeamCreate(Input):
     description: str = ""
     line: Line | None = None
     member_ids: list[Id] = Field(default_factory=list, max_length=1000)
+    is_default: bool = False  # takes every new ticket nothing else gave a team (at most one team)
 
 
 class TeamUpdate(Input):
@@ -74,6 +75,7 @@ class TeamUpdate(Input):
     description: str | None = None
     line: Line | None = None
     member_ids: list[Id] | None = Field(default=None, max_length=1000)
+    is_default: bool | None = None
 
 
 class TeamOut(Output):
@@ -81,6 +83,7 @@ class TeamOut(Output):
     name: str
     description: str
     line: str | None
+    is_default: bool = False
     member_ids: list[int] = Field(default_factory=list)
 
 

@@ -168,6 +168,8 @@ def create_team(db: Session, data: TeamCreate, *, actor_id: int | None) -> Team:
     except IntegrityError as exc:
         raise Conflict(f"A team named '{data.name}' already exists.") from exc
     _set_members(db, team.id, data.member_ids)
+    if data.is_default:
+        set_default_team(db, team.id, actor_id=actor_id)
     audit.record(db, "team.created", actor_user_id=actor_id, target=f"team:{team.id}", members=data.member_ids)
     return team
 
@@ -175,6 +177,9 @@ def create_team(db: Session, data: TeamCreate, *, actor_id: int | None) -> Team:
 def update_team(db: Session, team: Team, data: TeamUpdate, *, actor_id: int | None) -> Team:
     changes = data.model_dump(exclude_unset=True)
     member_ids = changes.pop("member_ids", None)
+    default = changes.pop("is_default", None)
+    if default is not None and default != team.is_default:
+        set_default_team(db, team.id if default else None, actor_id=actor_id)
     for field, value in changes.items():
         if value is not None or field == "line":
             setattr(team, field, value)
@@ -188,6 +193,18 @@ def update_team(db: Session, team: Team, data: TeamUpdate, *, actor_id: int | No
     except IntegrityError as exc:
         raise Conflict("Another team already has that name.") from exc
     return team
+
+
+def set_default_team(db: Session, team_id: int | None, *, actor_id: int | None) -> None:
+    """Make `team_id` the default team (None: no default): it takes every new ticket that its creator, its
+    mailbox and the classifier left without a team (routing.hotpath.route_new; the triggers run after and may
+    still move it). At most one team is the default."""
+    db.flush()
+    db.execute(update(Team).where(Team.is_default.is_(True)).values(is_default=False))
+    if team_id is not None:
+        db.execute(update(Team).where(Team.id == team_id).values(is_default=True))
+    db.expire_all()
+    audit.record(db, "team.default", actor_user_id=actor_id, target=f"team:{team_id}" if team_id else "team:none")
 
 
 def create_token(db: Session, user: User, data: TokenCreate) -> tuple[ApiToken, str]:

@@ -90,6 +90,13 @@ def route_new(db: Session, raw: Raw, ticket: TicketRow, *, model: Classifier | N
     events: list[history.Entry] = []
     changed = (classify(raw, ticket, model, text, threshold=threshold, apply_priority=apply_priority, now=now,
                         events=events) if model is not None else {})
+    if ticket.team_id is None:  # nothing gave it a team: the default team takes it, so no ticket is nobody's
+        default = raw.one("SELECT id, line FROM team WHERE is_default")
+        if default is not None:
+            ticket.team_id = changed["team_id"] = int(default[0])
+            if ticket.line is None and default[1] is not None:
+                ticket.line = changed["line"] = default[1]
+            events.append(_event(ticket.id, "team_id", None, default[0], "default"))
     picked = pick_agent(db, raw, ticket, now, defer_skill_based=defer_skill_based)
     if picked is not None:
         chosen, why = picked

@@ -17,8 +17,9 @@ from frontline.routing import sentiment
 from frontline.routing.assign import pick_agent, routing_of
 from frontline.routing.models import Strategy, TeamRouting
 from frontline.tickets import history, hooks
-from frontline.tickets.models import Ticket, TicketEvent
+from frontline.tickets.models import Status, Ticket, TicketEvent
 from frontline.tickets.rows import TicketRow
+from frontline.tickets.service import set_status
 
 NEXT_LINE = {Line.L1: Line.L2, Line.L2: Line.L3}
 
@@ -58,6 +59,25 @@ def _came_from(db: Session, ticket: Ticket, line: str | None) -> Team | None:
     return None
 
 
+def next_line(line: str | None) -> Line | None:
+    """The line an escalation goes to: the one after the ticket's (a ticket on no line is at L1); None after L3."""
+    return NEXT_LINE.get(Line(line) if line else Line.L1)
+
+
+def escalation_target(db: Session, ticket: Ticket, line: str | None) -> int | None:
+    """The team an escalation to `line` goes to when nobody chose one: the ticket's team's configured escalation
+    target (Administration -> Lines), else the first team of that line; None when no team works there. The
+    escalation box on the ticket page offers it first, so what the agent sees chosen is what happens. One
+    statement (the ticket page reads it on every view)."""
+    if not line:
+        return None
+    configured = "(SELECT r.escalation_team_id FROM team_routing r JOIN team e ON e.id = r.escalation_team_id " \
+        "WHERE r.team_id = :team)" if ticket.team_id is not None and line != Line.L1 else "NULL"
+    found = Raw(db).value(f"SELECT COALESCE({configured}, (SELECT id FROM team WHERE line = :line ORDER BY id "
+                          "LIMIT 1))", {"team": ticket.team_id, "line": str(line)})
+    return int(found) if found is not None else None
+
+
 def _target_team(db: Session, ticket: Ticket, line: str | None, team_id: int | None, kind: str) -> Team:
     if team_id is not None:
         team = db.get(Team, team_id)
@@ -68,13 +88,8 @@ def _target_team(db: Session, ticket: Ticket, line: str | None, team_id: int | N
         origin = _came_from(db, ticket, line)
         if origin is not None:
             return origin
-    if ticket.team_id is not None and line is not None and line != Line.L1:
-        routing = routing_of(db, ticket.team_id)
-        if routing is not None and routing.escalation_team_id is not None:
-            escalation = db.get(Team, routing.escalation_team_id)
-            if escalation is not None:
-                return escalation
-    team = db.scalar(select(Team).where(Team.line == line).order_by(Team.id)) if line else None
+    target = escalation_target(db, ticket, line)
+    team = db.get(Team, target) if target is not None else None
     if team is None:
         raise InvalidInput(f"No team works on line {line}; choose a team.")
     return team
@@ -82,22 +97,29 @@ def _target_team(db: Session, ticket: Ticket, line: str | None, team_id: int | N
 
 def escalate(db: Session, ticket: Ticket, actor: Principal | None, *, reason: str, team_id: int | None = None,
              to_line: str | None = None, kind: str = "escalated") -> Ticket:
-    """Move a ticket to the next line (or a given team), with the reason in its history."""
+    """Move a ticket to the next line (or a given team), with the reason in its history.
+
+    The ticket arrives open and unassigned at the target team (then assigned by that team's strategy): a pending,
+    on-hold or solved ticket is reopened, so it shows in the team's queue and its clocks run. A closed ticket does
+    not move (a follow-up is a new ticket)."""
     if not reason.strip():
         raise InvalidInput("Say why the ticket moves: the next line reads the reason first.")
-    current = Line(ticket.line) if ticket.line else Line.L1
-    line = to_line or (NEXT_LINE.get(current) if kind == "escalated" else Line.L1)
+    if ticket.status == Status.closed:
+        raise InvalidInput("A closed ticket cannot be moved to another line; open a follow-up ticket instead.")
+    line = to_line or (next_line(ticket.line) if kind == "escalated" else Line.L1)
     if kind == "escalated" and line is None and team_id is None:
         raise InvalidInput("The ticket is already on the last line (L3); choose a specialised team instead.")
     team = _target_team(db, ticket, line, team_id, kind)
     old = {"team_id": ticket.team_id, "line": ticket.line, "assignee_id": ticket.assignee_id}
-    ticket.team_id, ticket.line = team.id, line or team.line
+    ticket.team_id, ticket.line = team.id, team.line or line  # a team on a line takes the ticket to it
     ticket.assignee_id = None
     ticket.updated_at = utcnow()
     history.record(db, ticket.id, kind, actor, field="line", old=old["line"], new=ticket.line,
                    data={"reason": reason, "from_team": old["team_id"], "to_team": team.id,
                          "from_assignee": old["assignee_id"]})
     db.flush()
+    if ticket.status != Status.open:  # its own history entry and "status" event: SLA resumes its clocks
+        set_status(db, ticket, Status.open, actor)
     assign(db, ticket, actor)
     db.flush()
     hooks.emit(db, hooks.TicketEvent("updated", ticket.id, actor, fields=("team_id", "line", "assignee_id")))

@@ -15,7 +15,7 @@ from frontline.accounts.principal import Principal
 from frontline.kit import pagination
 from frontline.kit.errors import InvalidInput
 from frontline.kit.rawsql import Raw
-from frontline.tickets.access import visible_sql
+from frontline.tickets.access import visible_parts, visible_sql
 from frontline.tickets.models import Priority, Ticket
 
 SORTS: dict[str, pagination.SortKey] = {  # the sort orders and the columns their cursors carry
@@ -137,17 +137,35 @@ Keys = list[tuple[int, list[Any]]]  # (ticket id, its cursor values), in the pag
 F = TypeVar("F", bound=TicketFilter)
 
 
-def ordered_keys(raw: Raw, f: F, where: Callable[[F], Where], *, sort: str, cursor: str | None, limit: int) -> Keys:
+def ordered_keys(raw: Raw, f: F, where: Callable[[F], Where], *, sort: str, cursor: str | None, limit: int,
+                 principal: Principal | None = None) -> Keys:
     """Up to limit + 1 tickets of filter `f` (its conditions built by `where`) after `cursor`, in the order
     `sort` (one of SORTS): the priority order as index ranges per level (see by_priority), the time
-    orders as one ordered range."""
+    orders as one ordered range. `principal` (whose visibility `where` applies) lets the priority order read an
+    agent's line queue team by team (tickets.access.visible_parts)."""
     if sort not in SORTS:
         raise InvalidInput(f"Unknown sort '{sort}'. Use one of: {', '.join(SORTS)}.")
     if sort == "priority":
+        after = pagination.decode_shaped(cursor, "iti") if cursor else None
         splits = unassigned_pairs(f)
-        w = where(replace(f, team_id=[], status=[]) if splits else f)
-        parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
-        return by_priority(raw, w, pagination.decode_shaped(cursor, "iti") if cursor else None, limit, [], parts)
+        if splits:
+            w = where(replace(f, team_id=[], status=[]))
+            parts = [[f"t.team_id = {w.param(team)}", f"t.status = {w.param(status)}"] for team, status in splits]
+            return by_priority(raw, w, after, limit, [], parts)
+        if principal is not None and f.line and not f.team_id and f.assignee is None:
+            # A line queue of an agent: team by team, each an ordered range of ix_ticket_queue. As one OR the
+            # agent's visibility made both databases read every ticket of their teams on that line and sort them
+            # (270 ms at a million tickets on SQLite); a walk of the line index in order instead would read far
+            # when the agent's teams hold a small part of the line. Queues without a line keep the planner's
+            # choice (a walk of ix_ticket_status_created, which it makes well there).
+            w = where(replace(f, status=[]))
+            pieces = visible_parts(principal, w.param)
+            statuses = sorted({str(s) for s in f.status})
+            if pieces and len(pieces) * max(len(statuses), 1) <= MAX_PAIRS:
+                status_parts = [f"t.status = {w.param(s)}" for s in statuses] or [""]
+                parts = [[p, s] if s else [p] for p in pieces for s in status_parts]
+                return by_priority(raw, w, after, limit, [], parts)
+        return by_priority(raw, where(f), after, limit, [])
     return by_time(raw, where(f), sort, cursor, limit)
 
 
@@ -196,7 +214,8 @@ def list_tickets(
 ) -> tuple[Sequence[Ticket], str | None]:
     """One page of tickets the principal may see, and the cursor of the next page (None at the end)."""
     raw = Raw(db)
-    keys = ordered_keys(raw, f, lambda g: conditions(raw, g, principal), sort=sort, cursor=cursor, limit=limit)
+    keys = ordered_keys(raw, f, lambda g: conditions(raw, g, principal), sort=sort, cursor=cursor, limit=limit,
+                        principal=principal)
     next_cursor = pagination.encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
     ids = [k[0] for k in keys[:limit]]
     found = {t.id: t for t in db.scalars(select(Ticket).where(Ticket.id.in_(ids)))} if ids else {}

@@ -20,10 +20,10 @@ from frontline.accounts.principal import Principal
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.web.queues import (
-    BUILTIN,
     QueueFilter,
     apply_params,
     base_filter,
+    builtin_for,
     conditions,
     risk_clause,
     saved_views,
@@ -76,7 +76,8 @@ def counts(db: Session, principal: Principal) -> dict[str, int]:
         return cached[2]
     raw, now = Raw(db), utcnow()
     windows = warn_windows(raw)
-    result = {q.key: count(db, principal, base_filter(q.key, principal), now=now, windows=windows) for q in BUILTIN}
+    result = {q.key: count(db, principal, base_filter(q.key, principal), now=now, windows=windows)
+              for q in builtin_for(principal)}
     for view in views:
         filters = orjson.loads(view.filters) or {}
         result[f"view-{view.id}"] = count(db, principal, apply_params(QueueFilter(), filters), now=now,

@@ -53,6 +53,14 @@ BUILTIN = (
     Queue("sla", N_("SLA at risk"), default_sort="due"),
     Queue("all", N_("All tickets")),
 )
+# Unsolved tickets of no team: only supervisors and administrators can see them, so only they get the queue. With a
+# default team (Administration -> Lines) nothing new lands here; a ticket an agent took out of every team does.
+UNROUTED = Queue("unrouted", N_("Unrouted"))
+
+
+def builtin_for(principal: Principal) -> tuple[Queue, ...]:
+    """The built-in queues this user has (the sidebar, its counts and the queue pages)."""
+    return (*BUILTIN, UNROUTED) if principal.sees_all_tickets else BUILTIN
 
 
 @dataclass
@@ -60,6 +68,7 @@ class QueueFilter(TicketFilter):
     """A ticket filter plus the queue-only condition 'SLA due within its warning window, or overdue'."""
 
     sla_at_risk: bool = False
+    unrouted: bool = False  # no team
 
 
 def base_filter(key: str, principal: Principal) -> QueueFilter:
@@ -76,6 +85,8 @@ def base_filter(key: str, principal: Principal) -> QueueFilter:
         return QueueFilter(status=list(UNSOLVED), sla_at_risk=True)
     if key == "all":
         return QueueFilter()
+    if key == "unrouted" and principal.sees_all_tickets:
+        return QueueFilter(status=list(UNSOLVED), unrouted=True)
     raise NotFound(f"No queue {key}.")
 
 
@@ -126,7 +137,7 @@ def resolve(db: Session, principal: Principal, key: str) -> tuple[Queue, QueueFi
         if view is None or view.owner_user_id != principal.user_id:
             raise NotFound(f"No queue {key}.")
         return Queue(key, view.name, builtin=False, filters=view.filters), apply_params(QueueFilter(), view.filters)
-    for queue in BUILTIN:
+    for queue in builtin_for(principal):
         if queue.key == key:
             return queue, base_filter(key, principal)
     raise NotFound(f"No queue {key}.")
@@ -153,6 +164,8 @@ def conditions(raw: Raw, f: QueueFilter, principal: Principal, now: datetime,
                windows: Mapping[int, int] | None = None) -> Where:
     """The filter as SQL (tickets.query.conditions), plus the queue-only SLA condition."""
     w = query_conditions(raw, f, principal)
+    if f.unrouted:
+        w.add("t.team_id IS NULL")
     if f.sla_at_risk:
         risk = risk_clause(w, now, warn_windows(raw) if windows is None else windows)
         w.add(f"EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND {risk})")
@@ -204,7 +217,7 @@ def page(db: Session, principal: Principal, f: QueueFilter, *, sort: str = "prio
         keys = _by_due(raw, w, cursor, limit, risk)
     else:
         keys = ordered_keys(raw, f, lambda g: conditions(raw, g, principal, now, windows), sort=sort, cursor=cursor,
-                            limit=limit)
+                            limit=limit, principal=principal)
     next_cursor = encode_cursor(keys[limit - 1][1]) if len(keys) > limit else None
     ids = [k[0] for k in keys[:limit]]
     return details(raw, ids, now, windows), next_cursor

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from frontline.tickets.models import Priority
-from frontline.web import i18n
+from frontline.web import i18n, notices
 from frontline.web.labels import label
 from frontline.web.security import CSRF_FIELD, csrf_seed, csrf_token
 
@@ -53,6 +53,7 @@ def render(
     base = {
         "request": request, "lang": i18n.current_language(), "csrf": token, "csrf_input": csrf_input,
         "when": when, "prefix": settings.ticket_prefix, "agent": getattr(request.state, "web_agent", None),
+        "notice": notices.current(request, settings.ticket_prefix),
     }
     base.update(context or {})
     html = env.get_template(template).render(base)

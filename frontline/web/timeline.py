@@ -43,6 +43,14 @@ class EventRow:
     new_value: str | None
     data: dict[str, Any] | None
     created_at: datetime
+    # the values as people read them: team and agent names instead of ids (None: show the value's label)
+    old_shown: str | None = None
+    new_shown: str | None = None
+    from_team: str | None = None  # an escalation's teams, by name
+    to_team: str | None = None
+
+
+NAMED_FIELDS = {"team_id": "team", "assignee_id": "user_account"}  # history fields that hold an id
 
 
 @dataclass(slots=True)
@@ -136,13 +144,45 @@ def build(db: Session, ticket_id: int, *, public_only: bool = False) -> list[Ent
             fold_body(entry, raw.read_json(meta))
         entries.append(entry)
     if not public_only:
+        events = []
         for eid, kind, field_, old, new, data, created, actor in raw.rows(_EVENTS, params):
             at = read_time(created)
             assert at is not None
-            entries.append(Entry(at, "event", actor or "",
-                                 event=EventRow(eid, kind, field_, old, new, raw.read_json(data), at)))
+            events.append(EventRow(eid, kind, field_, old, new, raw.read_json(data), at))
+            entries.append(Entry(at, "event", actor or "", event=events[-1]))
+        _name_ids(raw, events)
     entries.sort(key=lambda e: (e.at, 0 if e.event is None else 1))
     return entries
+
+
+def _name_ids(raw: Raw, events: Sequence[EventRow]) -> None:
+    """Show the teams and agents an event names by their names (one query per table, only when needed)."""
+    wanted: dict[str, set[int]] = {"team": set(), "user_account": set()}
+    for e in events:
+        table = NAMED_FIELDS.get(e.field or "")
+        if table is not None:
+            wanted[table].update(int(v) for v in (e.old_value, e.new_value) if v and v.isdigit())
+        if e.kind == "escalated" and e.data:
+            wanted["team"].update(v for v in (e.data.get("from_team"), e.data.get("to_team")) if isinstance(v, int))
+    names: dict[str, dict[int, str]] = {}
+    for table, ids in wanted.items():
+        found = raw.rows(f"SELECT id, name FROM {table} WHERE id IN ({', '.join(str(i) for i in sorted(ids))})") \
+            if ids else []
+        names[table] = {int(i): str(n) for i, n in found}
+    for e in events:
+        table = NAMED_FIELDS.get(e.field or "")
+        if table is not None:
+            e.old_shown = _shown(names[table], e.old_value)
+            e.new_shown = _shown(names[table], e.new_value)
+        if e.kind == "escalated" and e.data:
+            e.from_team, e.to_team = (names["team"].get(v) if isinstance(v, int) else None
+                                      for v in (e.data.get("from_team"), e.data.get("to_team")))
+
+
+def _shown(names: dict[int, str], value: str | None) -> str | None:
+    if not value:
+        return None
+    return names.get(int(value), f"#{value}") if value.isdigit() else value
 
 
 def event_data(event: EventRow) -> dict[str, Any]:

@@ -71,6 +71,8 @@ def _make(client, database, desk):
 def test_every_path_applies_the_same_rule(client, database, desk):
     tickets, principals = _make(client, database, desk)
     everything = {t["id"] for t in tickets}
+    with database.session() as db:
+        lines = dict(db.execute(text("SELECT id, line FROM ticket")).all())
     for name, p in principals.items():
         expected = {t["id"] for t in tickets if _expected(p, t)}
         assert expected != everything or p.role in ("admin", "supervisor"), name
@@ -89,3 +91,14 @@ def test_every_path_applies_the_same_rule(client, database, desk):
             rows, _ = queues.page(db, p, queues.base_filter("all", p), sort="priority", limit=500)
             assert {r.id for r in rows} == expected, f"queue page by priority, {name}"
             assert queue_counts.count(db, p, queues.base_filter("all", p)) == len(expected), f"count, {name}"
+            for key, line in (("l1", "L1"), ("l2", "L2")):  # an agent's line queue reads team by team
+                on_line = {t["id"] for t in tickets if t["id"] in expected and lines[t["id"]] == line}
+                seen: list[int] = []
+                cursor = None
+                while True:  # two a page: the cursor must carry on across the per-team ranges
+                    rows, cursor = queues.page(db, p, queues.base_filter(key, p), sort="priority", limit=2,
+                                               cursor=cursor)
+                    seen += [r.id for r in rows]
+                    if cursor is None:
+                        break
+                assert sorted(seen) == sorted(on_line) and len(seen) == len(set(seen)), f"{key} by priority, {name}"

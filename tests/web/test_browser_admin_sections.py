@@ -49,7 +49,8 @@ def test_admin_sets_lines_skills_and_a_mailbox_in_the_browser(  # type: ignore[n
     page.select_option(f'{form} select[name="escalation_team_id"]', str(specialists.id))
     page.select_option(f'{form} select[name="strategy"]', "least_loaded")
     page.click(f'{form} button[type="submit"]')
-    page.wait_for_url("**/ui/admin/lines")
+    page.wait_for_url("**/ui/admin/lines?done=team_saved")
+    assert page.inner_text("#notice")  # "Team saved.", in the page's language
     page.screenshot(path=str(shots / f"lines{suffix}.png"), full_page=True)
     with database.session() as db:
         routing = db.get(TeamRouting, desk.l1.id)

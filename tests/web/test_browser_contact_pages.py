@@ -43,7 +43,7 @@ def test_supervisor_searches_opens_contact_and_merges(  # type: ignore[no-untype
     page.wait_for_selector("#confirm-merge")
     assert "Olga (private)" in page.inner_text("#merge-confirm") and f"FL-{second}" in page.inner_text("#merge-confirm")
     page.click("#confirm-merge")
-    page.wait_for_url(f"**/ui/contacts/{ann}?done=merged")
+    page.wait_for_url(f"**/ui/contacts/{ann}?done=contacts_merged")
     assert TITLES[language][2] in page.inner_text(".flash.ok")
     tickets = page.inner_text("#tickets")
     assert f"FL-{first}" in tickets and f"FL-{second}" in tickets

@@ -81,7 +81,8 @@ def test_agent_replies_with_macro_escalates_and_l2_sees_it(  # type: ignore[no-u
     page.screenshot(path=str(shots / "ticket.png"), full_page=True)
     page.fill('#escalate textarea[name="reason"]', "VPN server side: needs L2 network access")
     page.click('#escalate button[type="submit"]')
-    page.wait_for_url("**/ui/queues/mine")
+    page.wait_for_url("**/ui/queues/mine?done=escalated*")
+    assert f"FL-{ticket_id}" in page.inner_text("#notice")  # the confirmation, in the agent's language
     assert page.dialogs == []
 
     l2 = chromium.new_context(locale=LOCALES[language])
@@ -90,7 +91,7 @@ def test_agent_replies_with_macro_escalates_and_l2_sees_it(  # type: ignore[no-u
     other.click(f'td.subject a[href="/ui/tickets/{ticket_id}"]')
     assert "needs L2 network access" in other.inner_text(".reason")
     if language == "ru":
-        assert "передал(а) обращение с L1 на L2" in other.inner_text(".timeline")
+        assert "передал(а) обращение с L1 (First line) на L2 (Second line)" in other.inner_text(".timeline")
         assert other.inner_text("h2 >> nth=0") == "Параметры"
     l1.close()
     l2.close()

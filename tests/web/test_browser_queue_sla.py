@@ -68,7 +68,7 @@ def test_sla_queue_panel_and_bulk_merge_in_a_browser(  # type: ignore[no-untyped
     page.check(f'input[name="into"][value="{late}"]')
     page.screenshot(path=str(shots / "bulk-merge.png"), full_page=True)
     page.click('#bulk-merge button[type="submit"]')
-    page.wait_for_url(f"**/ui/tickets/{late}")
+    page.wait_for_url(f"**/ui/tickets/{late}?done=bulk_merged*")
     assert f"FL-{risky}" in page.inner_text(".timeline")
     assert page.dialogs == []
     context.close()

@@ -48,7 +48,7 @@ def test_supervisor_follows_the_customer_link_edits_and_merges(browser_for, desk
         "name": "Ann Smith", "organisation_id": str(org_id), "language": "ru", "time_zone": "Europe/Moscow",
         "notes": "Prefers phone calls.", "emails": "ann@client.example", "phones": "+44 20 7946 0000",
         "identity_form": "1"})
-    assert saved.status_code == 303 and saved.headers["location"] == f"/ui/contacts/{ann}?done=saved"
+    assert saved.status_code == 303 and saved.headers["location"] == f"/ui/contacts/{ann}?done=contact_saved"
     page = supervisor.get(saved.headers["location"]).text
     assert "Contact saved." in page and "Ann Smith" in page and "Europe/Moscow" in page
     assert "Prefers phone calls." in page and "+442079460000" in page
@@ -59,7 +59,7 @@ def test_supervisor_follows_the_customer_link_edits_and_merges(browser_for, desk
     with database.session() as db:
         assert db.get(Contact, other) is not None  # the preview changes nothing
     merged = supervisor.post(f"/ui/contacts/{ann}/merge", {"source_id": str(other)})
-    assert merged.status_code == 303 and merged.headers["location"] == f"/ui/contacts/{ann}?done=merged"
+    assert merged.status_code == 303 and merged.headers["location"] == f"/ui/contacts/{ann}?done=contacts_merged"
     page = supervisor.get(merged.headers["location"]).text
     assert "Contacts merged" in page
     assert f"FL-{first}" in page and f"FL-{second}" in page and "Invoice twice" in page
@@ -171,7 +171,7 @@ def test_a_new_address_from_the_page_is_pending_and_audited(browser_for, desk, d
     supervisor = browser_for(desk.supervisor)
     saved = supervisor.post(f"/ui/contacts/{ann}", {"name": "Ann Customer", "identity_form": "1",
                                                     "emails": "ann@client.example\nann@new.example", "phones": ""})
-    assert saved.status_code == 303 and saved.headers["location"].endswith("?done=pending")
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?done=contact_pending")
     page = supervisor.get(saved.headers["location"]).text
     assert "stays pending until the customer confirms it" in page and "waiting for the customer" in page
     with database.session() as db:
@@ -181,6 +181,6 @@ def test_a_new_address_from_the_page_is_pending_and_audited(browser_for, desk, d
         assert db.scalars(select(AuditLog).where(AuditLog.action == "contact.identities_changed")).one()
     again = supervisor.post(f"/ui/contacts/{ann}", {"name": "Ann C", "identity_form": "1",
                                                     "emails": "ann@new.example\nann@client.example", "phones": ""})
-    assert again.headers["location"].endswith("?done=saved")  # same addresses: no identity change, no new audit
+    assert again.headers["location"].endswith("?done=contact_saved")  # same addresses: no identity change, no new audit
     with database.session() as db:
         assert len(db.scalars(select(AuditLog).where(AuditLog.action == "contact.identities_changed")).all()) == 1

@@ -210,7 +210,7 @@ def test_bulk_merge_asks_for_the_survivor_then_merges(browser_for, desk, databas
     with database.session() as db:
         assert db.scalar(select(Ticket.merged_into_id).where(Ticket.id == b)) is None  # nothing changed yet
     done = agent.post("/ui/bulk/merge", {"ids": [a, b, c], "into": str(b), "back": "/ui/queues/l1"})
-    assert done.status_code == 303 and done.headers["location"] == f"/ui/tickets/{b}"
+    assert done.status_code == 303 and done.headers["location"] == f"/ui/tickets/{b}?done=bulk_merged&n=2"
     with database.session() as db:
         tickets = {t.id: t for t in db.scalars(select(Ticket).where(Ticket.id.in_([a, b, c])))}
         bodies = set(db.scalars(select(Message.body_text).where(Message.ticket_id == b)))

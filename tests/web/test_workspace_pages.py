@@ -90,7 +90,7 @@ def test_escalation_moves_ticket_to_l2_with_reason(browser_for, desk, database) 
     assert event.data["reason"] == "Needs DB access"
     assert "Database corrupted" in l2.get("/ui/queues/l2").text
     page = l2.get(f"/ui/tickets/{ticket_id}").text
-    assert "Needs DB access" in page and "escalated the ticket from L1 to L2" in page
+    assert "Needs DB access" in page and "escalated the ticket from L1 (First line) to L2 (Second line)" in page
     assert "Database corrupted" not in l1.get("/ui/queues/l1").text
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from frontline.accounts.deps import DB
@@ -28,6 +28,7 @@ from frontline.accounts.service import (
 )
 from frontline.kit.errors import InvalidInput
 from frontline.kit.schemas import Id
+from frontline.web import notices
 from frontline.web.i18n import N_, _
 from frontline.web.pages import admin_lines, admin_mailboxes, admin_skills
 from frontline.web.pages.queues import nav_context
@@ -68,7 +69,7 @@ def add_user(db: DB, agent: Agent, email: Annotated[str, Form()], name: Annotate
     create_user(db, _validated(UserCreate, {"email": email, "name": name, "password": password, "role": role,
                                             "line": line or None, "team_ids": team_ids or []}),
                 actor_id=agent.id)
-    return RedirectResponse("/ui/admin", status_code=303)
+    return notices.redirect("/ui/admin", "user_added")
 
 
 @router.post("/users/{user_id}")
@@ -81,7 +82,7 @@ def edit_user(user_id: Id, db: DB, agent: Agent, role: Annotated[str, Form()] = 
         raise InvalidInput(_("You cannot take away your own administrator role."))
     data = _validated(UserUpdate, {"role": role or user.role, "line": line or None, "team_ids": team_ids or []})
     update_user(db, user, data, actor_id=agent.id)
-    return RedirectResponse("/ui/admin", status_code=303)
+    return notices.redirect("/ui/admin", "user_saved")
 
 
 @router.post("/users/{user_id}/active")
@@ -89,14 +90,14 @@ def toggle_user(user_id: Id, db: DB, agent: Agent) -> Response:
     agent.principal.require_admin()
     user = get_user(db, user_id)
     update_user(db, user, UserUpdate(is_active=not user.is_active), actor_id=agent.id)
-    return RedirectResponse("/ui/admin", status_code=303)
+    return notices.redirect("/ui/admin", "user_activated" if user.is_active else "user_deactivated")
 
 
 @router.post("/teams")
 def add_team(db: DB, agent: Agent, name: Annotated[str, Form()], line: Annotated[str, Form()] = "") -> Response:
     agent.principal.require_admin()
     create_team(db, _validated(TeamCreate, {"name": name, "line": line or None}), actor_id=agent.id)
-    return RedirectResponse("/ui/admin", status_code=303)
+    return notices.redirect("/ui/admin", "team_added")
 
 
 @router.get("/tokens")
@@ -119,7 +120,7 @@ def add_token(request: Request, db: DB, agent: Agent, name: Annotated[str, Form(
 @router.post("/tokens/{token_id}/revoke")
 def revoke(token_id: Id, db: DB, agent: Agent) -> Response:
     revoke_token(db, access_token(db, agent.principal, token_id), actor_id=agent.id)
-    return RedirectResponse("/ui/admin/tokens", status_code=303)
+    return notices.redirect("/ui/admin/tokens", "token_revoked")
 
 
 # Lines, skills and mailboxes live in modules of their own, mounted under /ui/admin with this router.

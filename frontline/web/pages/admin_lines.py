@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from frontline.accounts.deps import DB
 from frontline.accounts.models import Line, User
 from frontline.accounts.schemas import TeamUpdate
-from frontline.accounts.service import get_team, list_teams, member_ids_of, update_team
+from frontline.accounts.service import get_team, list_teams, member_ids_of, set_default_team, update_team
 from frontline.kit.errors import InvalidInput
 from frontline.kit.schemas import Id
 from frontline.routing.models import Strategy, TeamRouting
 from frontline.routing.service import NEXT_LINE, set_team_routing
+from frontline.web import notices
 from frontline.web.i18n import N_, _
 from frontline.web.pages.queues import nav_context
 from frontline.web.render import render
@@ -43,7 +44,8 @@ def lines_page(request: Request, db: DB, agent: Agent) -> Response:
     return render(request, "admin_lines.html", {
         "lines": lines, "unlined": [t for t in teams if t.line is None], "all_teams": teams, "routing": routing,
         "members": members, "users": users, "strategies": [(s.value, _(label)) for s, label in STRATEGIES.items()],
-        "line_values": list(Line), **nav_context(db, agent), "current": "admin"})
+        "line_values": list(Line), "default_team": next((t for t in teams if t.is_default), None),
+        **nav_context(db, agent), "current": "admin"})
 
 
 @router.post("/teams/{team_id}")
@@ -64,4 +66,13 @@ def save_team(team_id: Id, db: DB, agent: Agent, line: Annotated[str, Form()] = 
         raise InvalidInput(_("The default capacity is a whole number from 1 to 1000."))
     update_team(db, team, TeamUpdate(line=Line(line) if line else None), actor_id=agent.id)
     set_team_routing(db, team.id, strategy=Strategy(strategy), escalation_team_id=target, default_capacity=capacity)
-    return RedirectResponse("/ui/admin/lines", status_code=303)
+    return notices.redirect("/ui/admin/lines", "team_saved")
+
+
+@router.post("/default")
+def save_default_team(db: DB, agent: Agent, team_id: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """The team that takes every new ticket nothing else gave a team ("" for none)."""
+    agent.principal.require_admin()
+    team = get_team(db, int(team_id)) if team_id.isdigit() else None
+    set_default_team(db, team.id if team is not None else None, actor_id=agent.id)
+    return notices.redirect("/ui/admin/lines", "default_team_saved")

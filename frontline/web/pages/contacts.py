@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from frontline.portal.mail import send_notice
 from frontline.tickets.access import visible_clause
 from frontline.tickets.customers import access_contact, merge_contacts, visible_contacts
 from frontline.tickets.models import Ticket
-from frontline.web import i18n
+from frontline.web import i18n, notices
 from frontline.web.i18n import N_, _
 from frontline.web.pages.queues import nav_context
 from frontline.web.render import render
@@ -40,8 +40,6 @@ TICKET_LIMIT = 200
 ZONES = sorted(available_timezones())
 FIELDS = {"name": N_("Name"), "language": N_("Language"), "time_zone": N_("Time zone"), "notes": N_("Notes"),
           "organisation_id": N_("Organisation"), "emails": N_("E-mail addresses"), "phones": N_("Phones")}
-DONE = {"saved": N_("Contact saved."), "merged": N_("Contacts merged: the tickets and identities moved here."),
-        "pending": N_("Contact saved. The new e-mail address stays pending until the customer confirms it.")}
 
 
 def _tickets(db: Session, agent: WebAgent, scope: ColumnElement[bool]) -> tuple[list[Ticket], int]:
@@ -70,10 +68,9 @@ def _contact_context(db: Session, agent: WebAgent, contact: Contact) -> dict[str
 
 
 @router.get("/contacts/{contact_id}")
-def contact_page(request: Request, contact_id: Id, db: DB, agent: Agent, done: str = "") -> Response:
+def contact_page(request: Request, contact_id: Id, db: DB, agent: Agent) -> Response:
     contact = access_contact(db, agent.principal, contact_id)
-    return render(request, "contact.html", {**_contact_context(db, agent, contact),
-                                            "done": _(DONE[done]) if done in DONE else ""})
+    return render(request, "contact.html", _contact_context(db, agent, contact))
 
 
 def _lines(text: str) -> list[str]:
@@ -120,7 +117,7 @@ def edit_contact(
     pending = identities.update_contact(db, contact, data, agent.principal)
     for mail in confirmation_mails(db, settings, contact.id, pending):
         background.add_task(send_notice, settings, mail)
-    return RedirectResponse(f"/ui/contacts/{contact.id}?done={'pending' if pending else 'saved'}", status_code=303)
+    return notices.redirect(f"/ui/contacts/{contact.id}", "contact_pending" if pending else "contact_saved")
 
 
 def _other_contact(db: Session, agent: WebAgent, other: str) -> Contact:
@@ -159,7 +156,7 @@ def merge(contact_id: Id, db: DB, agent: Agent, source_id: Annotated[Id, Form()]
     agent.principal.require_supervisor()
     target = access_contact(db, agent.principal, contact_id)
     merge_contacts(db, access_contact(db, agent.principal, source_id), target, agent.principal)
-    return RedirectResponse(f"/ui/contacts/{target.id}?done=merged", status_code=303)
+    return notices.redirect(f"/ui/contacts/{target.id}", "contacts_merged")
 
 
 @router.get("/organisations/{org_id}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from frontline.accounts.deps import DB
 from frontline.kit.schemas import Id
 from frontline.tickets.models import Priority, Status
-from frontline.web import macros
+from frontline.web import macros, notices
 from frontline.web.pages.queues import nav_context, team_names
 from frontline.web.render import render
 from frontline.web.session import Agent, verify_csrf
@@ -41,7 +41,7 @@ def create(db: DB, agent: Agent, title: Annotated[str, Form()], body: Annotated[
            team_id: Annotated[str, Form()] = "", set_status: Annotated[str, Form()] = "",
            set_priority: Annotated[str, Form()] = "") -> Response:
     macros.create_macro(db, agent.principal, _input(title, body, team_id, set_status, set_priority))
-    return RedirectResponse("/ui/macros", status_code=303)
+    return notices.redirect("/ui/macros", "macro_saved")
 
 
 @router.post("/{macro_id}")
@@ -50,10 +50,10 @@ def update(macro_id: Id, db: DB, agent: Agent, title: Annotated[str, Form()], bo
     macro = macros.get_macro(db, agent.principal, macro_id)
     macros.update_macro(db, agent.principal, macro,
                         _input(title, body, str(macro.team_id or ""), set_status, set_priority))
-    return RedirectResponse("/ui/macros", status_code=303)
+    return notices.redirect("/ui/macros", "macro_saved")
 
 
 @router.post("/{macro_id}/delete")
 def delete(macro_id: Id, db: DB, agent: Agent) -> Response:
     macros.delete_macro(db, agent.principal, macros.get_macro(db, agent.principal, macro_id))
-    return RedirectResponse("/ui/macros", status_code=303)
+    return notices.redirect("/ui/macros", "macro_deleted")

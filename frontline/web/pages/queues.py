@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from frontline.accounts.deps import DB
@@ -19,7 +19,7 @@ from frontline.tickets.access import access_ticket
 from frontline.tickets.models import Priority, Status
 from frontline.tickets.schemas import TicketUpdate
 from frontline.tickets.service import merge_tickets, update_ticket
-from frontline.web import queue_counts, queues, sla_marks
+from frontline.web import notices, queue_counts, queues, sla_marks
 from frontline.web.i18n import _
 from frontline.web.models import SavedView
 from frontline.web.render import render
@@ -46,7 +46,7 @@ def active_agents(db: Session) -> list[tuple[int, str]]:
 
 
 def nav_context(db: Session, agent: Agent) -> dict[str, Any]:
-    return {"builtin": queues.BUILTIN, "views": queues.saved_views(db, agent.id)}
+    return {"builtin": queues.builtin_for(agent.principal), "views": queues.saved_views(db, agent.id)}
 
 
 @router.get("/queues/{key}")
@@ -113,14 +113,15 @@ def bulk_action(
 ) -> Response:
     """Apply the chosen changes to each selected ticket, each through the same checks as one by one."""
     agent.principal.require_scope(Scope.write)
-    for ticket_id in _selected(ids):
+    selected = _selected(ids)
+    for ticket_id in selected:
         ticket = access_ticket(db, agent.principal, ticket_id)
         values = bulk_changes(agent.id, assignee=assignee, status=status, priority=priority)
         if tag.strip():
             values["tags"] = labels.tags_of(db, [ticket.id])[ticket.id] + [tag.strip()]
         update_ticket(db, ticket, TicketUpdate.model_validate(values), agent.principal)
     queue_counts.forget_counts(agent.id)
-    return RedirectResponse(_back_to(back), status_code=303)
+    return notices.redirect(_back_to(back), "bulk", len(selected))
 
 
 @router.post("/bulk/merge")
@@ -148,14 +149,14 @@ def bulk_merge(
         if source.id != target.id:
             merge_tickets(db, source, target, agent.principal)
     queue_counts.forget_counts(agent.id)
-    return RedirectResponse(f"/ui/tickets/{target.id}", status_code=303)
+    return notices.redirect(f"/ui/tickets/{target.id}", "bulk_merged", len(tickets) - 1)
 
 
 @router.post("/views")
 def save_view(request: Request, db: DB, agent: Agent, name: Annotated[str, Form()]) -> Response:
     view = queues.save_view(db, agent.principal, name, request.query_params)
     queue_counts.forget_counts(agent.id)  # the new view's count shows at once
-    return RedirectResponse(f"/ui/queues/view-{view.id}", status_code=303)
+    return notices.redirect(f"/ui/queues/view-{view.id}", "view_saved")
 
 
 @router.post("/views/{view_id}/delete")
@@ -164,4 +165,4 @@ def delete_view(view_id: Id, db: DB, agent: Agent) -> Response:
     if view is not None and view.owner_user_id == agent.id:
         db.delete(view)
         queue_counts.forget_counts(agent.id)
-    return RedirectResponse("/ui/queues/mine", status_code=303)
+    return notices.redirect("/ui/queues/mine", "view_deleted")

@@ -22,13 +22,14 @@ from frontline.contacts.models import Contact, ContactIdentity
 from frontline.kit.db import utcnow
 from frontline.kit.rawsql import Raw
 from frontline.kit.schemas import Id
+from frontline.routing import service as routing
 from frontline.sla import hotpath
 from frontline.sla.models import METRICS
 from frontline.sla.pauses import Pause, paused_elapsed, read_clock
-from frontline.tickets.access import access_ticket
+from frontline.tickets.access import access_ticket, readable_ticket
 from frontline.tickets.models import Priority, Status, Ticket
 from frontline.tickets.query import visibility
-from frontline.web import escalation, macros, presence, sla_marks, timeline
+from frontline.web import macros, presence, sla_marks, timeline
 from frontline.web.pages.queues import nav_context, user_names
 from frontline.web.render import render
 from frontline.web.session import Agent, WebAgent, verify_csrf
@@ -150,7 +151,8 @@ def sla_panel(db: Session, ticket_id: int, now: datetime | None = None) -> SlaPa
 
 def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, Any]:
     raw = Raw(db)
-    target_line = escalation.next_line(ticket.line)
+    target_line = routing.next_line(ticket.line)
+    default_team = routing.escalation_target(db, ticket, target_line)
     teams = [TeamRef(int(i), str(n), ln) for i, n, ln in raw.rows("SELECT id, name, line FROM team ORDER BY name, id")]
     agents, _users = user_names(db)
     tags = [r[0] for r in raw.rows("SELECT g.name FROM ticket_tag tt JOIN tag g ON g.id = tt.tag_id "
@@ -162,7 +164,9 @@ def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
         "category": category[0] if category else "",
         "statuses": list(Status), "priorities": [p.name for p in Priority], "lines": list(Line),
         "teams": {t.id: t.name for t in teams}, "agents": agents, "next_line": target_line,
-        "escalation_teams": [t for t in teams if target_line is not None and t.line == target_line],
+        "escalation_teams": [t for t in teams if (target_line is not None and t.line == target_line)
+                             or t.id == default_team],
+        "escalation_default": default_team,
         "sla": sla_panel(db, ticket.id) if ticket.merged_into_id is None else None,  # a merged one's clocks are moot
         "unconfirmed_sender": unconfirmed_address(raw, ticket.id) if ticket.channel == "email" else None,
         **customer_panel(db, agent, ticket),
@@ -173,8 +177,9 @@ def ticket_context(db: Session, agent: WebAgent, ticket: Ticket) -> dict[str, An
 
 @router.get("/{ref}")
 def ticket_page(request: Request, ref: str, db: DB, agent: Agent) -> Response:
-    ticket = access_ticket(db, agent.principal, ref)
+    ticket, writable = readable_ticket(db, agent.principal, ref)
     return render(request, "ticket.html", {**ticket_context(db, agent, ticket), "body": "", "macro": None,
+                                           "read_only": not writable,
                                            **sla_marks.display_context(getattr(request.state, "tz", None))})
 
 

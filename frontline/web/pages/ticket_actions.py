@@ -16,17 +16,20 @@ from frontline.kit.errors import InvalidInput
 from frontline.tickets import labels
 from frontline.tickets.access import access_ticket
 from frontline.tickets.messages import add_agent_message, upload_attachment
+from frontline.tickets.models import Status
 from frontline.tickets.schemas import MessageCreate, TicketUpdate
 from frontline.tickets.service import merge_tickets, update_ticket
-from frontline.web import escalation, macros, presence
+from frontline.web import escalation, macros, notices, presence
 from frontline.web.i18n import _
+from frontline.web.pages.queues import nav_context
+from frontline.web.render import render
 from frontline.web.session import Agent, verify_csrf
 
 router = APIRouter(prefix="/ui/tickets", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 
-def _back(ticket_id: int, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/ui/tickets/{ticket_id}{anchor}", status_code=303)
+def _back(ticket_id: int, done: str, anchor: str = "", n: int | None = None) -> RedirectResponse:
+    return notices.redirect(f"/ui/tickets/{ticket_id}{anchor}", done, n)
 
 
 @router.post("/{ref}/reply")
@@ -56,7 +59,7 @@ def post_reply(
     if changes:
         update_ticket(db, ticket, TicketUpdate.model_validate(changes), agent.principal)
     presence.leave(db, ticket.id, agent.id)
-    return _back(ticket.id, "#reply")
+    return _back(ticket.id, "replied", "#reply")
 
 
 @router.post("/{ref}/fields")
@@ -74,7 +77,7 @@ def post_fields(
         "tags": labels.clean_tags(t for t in tags.replace(",", " ").split()), "category": category.strip() or None,
     })
     update_ticket(db, ticket, data, agent.principal)
-    return _back(ticket.id)
+    return _back(ticket.id, "ticket_saved")
 
 
 @router.post("/{ref}/escalate")
@@ -84,8 +87,9 @@ def post_escalate(ref: str, db: DB, agent: Agent, reason: Annotated[str, Form()]
     ticket = access_ticket(db, agent.principal, ref)
     escalation.escalate(db, ticket, agent.principal, reason=reason,
                         team_id=int(team_id) if team_id.isdigit() else None)
-    # The escalating agent may no longer see the ticket (another team's now): back to their queue.
-    return RedirectResponse("/ui/queues/mine", status_code=303)
+    # The ticket is another team's now: back to the agent's queue, with a word that it went (the agent can
+    # still read it: tickets.access.readable_ticket).
+    return notices.redirect("/ui/queues/mine", "escalated", ticket.id)
 
 
 @router.post("/{ref}/confirm-sender")
@@ -93,13 +97,23 @@ def post_confirm_sender(ref: str, db: DB, agent: Agent) -> Response:
     agent.principal.require_scope(Scope.write)
     ticket = access_ticket(db, agent.principal, ref)
     confirm_sender(db, ticket, agent.principal)
-    return _back(ticket.id)
+    return _back(ticket.id, "sender_confirmed")
+
+
+DONE_STATUSES = (Status.solved, Status.closed)
 
 
 @router.post("/{ref}/merge")
-def post_merge(request: Request, ref: str, db: DB, agent: Agent, into: Annotated[str, Form()]) -> Response:
+def post_merge(request: Request, ref: str, db: DB, agent: Agent, into: Annotated[str, Form()],
+               confirm: Annotated[str, Form()] = "") -> Response:
+    """Merge this ticket into another. Merging a ticket still being worked on into a solved or closed one asks
+    first (the customer's open request would land where nobody looks): a page that says so, and merges only on
+    the second post."""
     agent.principal.require_scope(Scope.write)
     source = access_ticket(db, agent.principal, ref)
     target = access_ticket(db, agent.principal, into)
+    if not confirm and source.status not in DONE_STATUSES and target.status in DONE_STATUSES:
+        return render(request, "ticket_merge_confirm.html", {"source": source, "target": target,
+                                                             **nav_context(db, agent), "current": ""})
     merge_tickets(db, source, target, agent.principal)
-    return _back(target.id)
+    return _back(target.id, "merged", n=source.id)

@@ -14,6 +14,13 @@
     }
   });
 
+  // Destructive actions ask first: a form with data-confirm submits only once the agent agrees.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
   // Collision warning: tell the presence endpoint whether this agent is typing a reply.
   function setActivity(value) {
     var field = document.getElementById("activity");
