@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import anyio
 from fastapi import APIRouter, Request
 
 from frontline.accounts import service
-from frontline.accounts.auth import LoginOutcome, login
+from frontline.accounts.auth import login_request
 from frontline.accounts.deps import DB, Admin, AppSettings, Caller, Reader, Writer
 from frontline.accounts.models import ApiToken, Team, User
 from frontline.accounts.schemas import (
@@ -43,16 +42,10 @@ def _teams_out(db: DB, teams: list[Team]) -> list[TeamOut]:
 @raises(401, 429)
 async def post_login(body: LoginIn, request: Request, settings: AppSettings) -> LoginOut:
     """Exchange an agent's e-mail and password for a session token. Wrong passwords are rate-limited."""
-    database = request.app.state.database
     ip = request.client.host if request.client else None
-
-    def attempt() -> tuple[LoginOutcome, UserOut | None]:
-        with database.session() as db:
-            outcome = login(db, settings, email=body.email, password=body.password, ip=ip)
-            return outcome, _users_out(db, [outcome.user])[0] if outcome.user else None
-
-    async with database.turn():  # waited for on the loop, not in the worker thread
-        outcome, user_out = await anyio.to_thread.run_sync(attempt)
+    outcome, user_out = await login_request(
+        request.app.state.database, settings, email=body.email, password=body.password, ip=ip,
+        then=lambda db, done: _users_out(db, [done.user])[0] if done.user else None)
     if outcome.error is not None:
         raise outcome.error  # after the commit above, so the failure stays counted
     assert outcome.token is not None and user_out is not None

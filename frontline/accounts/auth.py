@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
+import anyio
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -14,12 +17,13 @@ from frontline.accounts import audit
 from frontline.accounts.models import ApiToken, AuditLog, LoginFailure, TokenKind, User
 from frontline.accounts.principal import ALL_SCOPES, INTAKE_SCOPE, Principal
 from frontline.accounts.security import new_token_secret, token_hash, verify_password
-from frontline.kit.db import utcnow
+from frontline.kit.db import Database, utcnow
 from frontline.kit.errors import TooManyRequests, Unauthorized
 from frontline.kit.rawsql import Raw
 from frontline.kit.schemas import valid_id
 from frontline.kit.settings import Settings
 
+T = TypeVar("T")
 KNOWN_SCOPES = ALL_SCOPES | {INTAKE_SCOPE}
 _LINK_SALT = "frontline.ticket-link"
 
@@ -68,23 +72,43 @@ def login_throttle(db: Session, settings: Settings, *, email: str, ip: str | Non
     return None
 
 
-def login(db: Session, settings: Settings, *, email: str, password: str, ip: str | None) -> LoginOutcome:
-    """Check a password and open a session token.
+@dataclass(frozen=True)
+class LoginVerdict:
+    """What checking a login attempt found, before anything is written (check_login)."""
 
-    Returns the error instead of raising it, so the caller can commit the recorded failure (a raise
-    would roll back the very row that makes the rate limit work).
-    """
+    email: str
+    user_id: int | None  # the account, when the password matched an active one
+    throttled: str | None = None  # why the attempt must wait (login_throttle), then nothing was hashed
+    known: int | None = None  # the account the e-mail names, right password or not (for the audit)
+
+
+def check_login(db: Session, settings: Settings, *, email: str, password: str, ip: str | None,
+                now: datetime) -> LoginVerdict:
+    """Throttle, find the account and hash the password: reads only, so it runs on a read session, outside the
+    turn to write (the argon2 hash takes tens of milliseconds of CPU, which no other write should wait for)."""
     email = email.strip().lower()[:EMAIL_LENGTH + 1]
-    now = utcnow()
     reason = login_throttle(db, settings, email=email, ip=ip, now=now)
     if reason is not None:
-        audit.record(db, "login.throttled", actor_user_id=None, target=email, ip=ip, limit=reason)
+        return LoginVerdict(email, None, throttled=reason)
+    user = db.scalar(select(User).where(User.email == email)) if len(email) <= EMAIL_LENGTH else None
+    ok = verify_password(user.password_hash if user else None, password) and user is not None and user.is_active
+    return LoginVerdict(email, user.id if ok and user is not None else None, known=user.id if user else None)
+
+
+def record_login(db: Session, settings: Settings, verdict: LoginVerdict, *, ip: str | None,
+                 now: datetime) -> LoginOutcome:
+    """Write what a checked attempt leads to: the throttle's or the failure's audit (and the failure that the
+    limits count), or the session token. Returns the error instead of raising it, so the caller can commit the
+    recorded failure (a raise would roll back the very row that makes the rate limit work)."""
+    email = verdict.email
+    if verdict.throttled is not None:
+        audit.record(db, "login.throttled", actor_user_id=None, target=email, ip=ip, limit=verdict.throttled)
         return LoginOutcome(None, error=TooManyRequests(
             "Too many wrong passwords. Wait a few minutes and try again.", retry_after=settings.login_window_seconds))
-    user = db.scalar(select(User).where(User.email == email)) if len(email) <= EMAIL_LENGTH else None
-    if not verify_password(user.password_hash if user else None, password) or not (user and user.is_active):
+    user = db.get(User, verdict.user_id) if verdict.user_id is not None else None
+    if user is None or not user.is_active:
         db.add(LoginFailure(email=email[:EMAIL_LENGTH], ip=ip, created_at=now))
-        audit.record(db, "login.failure", actor_user_id=user.id if user else None, target=email, ip=ip)
+        audit.record(db, "login.failure", actor_user_id=verdict.known, target=email, ip=ip)
         return LoginOutcome(None, error=Unauthorized("Wrong e-mail address or password."))
     user.last_login_at = now
     token, secret = issue_token(
@@ -92,6 +116,34 @@ def login(db: Session, settings: Settings, *, email: str, password: str, ip: str
     )
     audit.record(db, "login.success", actor_user_id=user.id, target=email, ip=ip)
     return LoginOutcome(user, token=secret, expires_at=token.expires_at)
+
+
+def login(db: Session, settings: Settings, *, email: str, password: str, ip: str | None) -> LoginOutcome:
+    """Check a password and open a session token, in one session (see login_request for a request)."""
+    now = utcnow()
+    return record_login(db, settings, check_login(db, settings, email=email, password=password, ip=ip, now=now),
+                        ip=ip, now=now)
+
+
+async def login_request(database: Database, settings: Settings, *, email: str, password: str, ip: str | None,
+                        then: Callable[[Session, LoginOutcome], T]) -> tuple[LoginOutcome, T]:
+    """A login over HTTP (the API's and the login page's): the check and its argon2 hash in a worker thread on
+    a read session, then the turn to write, only for recording the outcome; `then(db, outcome)` runs inside that
+    write session (e.g. to serialise the user)."""
+    now = utcnow()
+
+    def check() -> LoginVerdict:
+        with database.session(write=False) as db:
+            return check_login(db, settings, email=email, password=password, ip=ip, now=now)
+
+    def record(verdict: LoginVerdict) -> tuple[LoginOutcome, T]:
+        with database.session() as db:
+            outcome = record_login(db, settings, verdict, ip=ip, now=now)
+            return outcome, then(db, outcome)
+
+    verdict = await anyio.to_thread.run_sync(check)
+    async with database.turn():  # waited for on the loop, not in the worker thread
+        return await anyio.to_thread.run_sync(record, verdict)
 
 
 def issue_token(

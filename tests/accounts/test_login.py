@@ -138,3 +138,45 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(settings, desk):
 
     assert who(_app(settings), "198.51.100.23") == "10.0.0.5"
     assert who(_app(settings, trusted_proxies=["10.0.0.0/8"]), "198.51.100.23") == "198.51.100.23"
+
+
+def test_a_login_hashes_its_password_outside_the_turn_to_write(live_url, desk, monkeypatch):  # type: ignore[no-untyped-def]
+    """Issue 10: the argon2 hash of a login ran while the request held the one turn to write (SQLite), so every
+    other write of the process waited for it: a flood of logins was a slowdown of the whole desk. Here the hash
+    is made to take 1.5 s; a ticket created meanwhile must not wait for it."""
+    import threading
+    import time
+
+    import httpx
+
+    from frontline.accounts import auth
+
+    slow_started = threading.Event()
+    real = auth.verify_password
+
+    def slow_verify(hashed, password):  # type: ignore[no-untyped-def]
+        slow_started.set()
+        time.sleep(1.5)
+        return real(hashed, password)
+
+    monkeypatch.setattr(auth, "verify_password", slow_verify)
+    done: dict[str, float] = {}
+
+    def log_in() -> None:
+        r = httpx.post(f"{live_url}/api/v1/auth/login", json={"email": desk.agent1.user.email, "password": PASSWORD},
+                       timeout=30)
+        assert r.status_code == 200, r.text
+        done["login"] = time.monotonic()
+
+    login = threading.Thread(target=log_in)
+    login.start()
+    assert slow_started.wait(10)
+    started = time.monotonic()
+    created = httpx.post(f"{live_url}/api/v1/tickets", headers=desk.agent1.headers, timeout=30, json={
+        "subject": "Written while someone logs in", "description": "x", "customer": {"email": "a@client.example"}})
+    took = time.monotonic() - started
+    login.join(30)
+    assert created.status_code == 201, created.text
+    assert "login" in done and took < 1.2, took  # it did not wait for the 1.5 s hash
+    page = httpx.post(f"{live_url}/login", data={"email": desk.agent1.user.email, "password": PASSWORD, "csrf": "x"})
+    assert page.status_code in (303, 403)  # the login page runs the same login_request (CSRF checked first)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import update
 
-from frontline.accounts.auth import issue_token, login
+from frontline.accounts.auth import issue_token, login_request
 from frontline.accounts.deps import DB, AppSettings
 from frontline.accounts.models import ApiToken, TokenKind
 from frontline.accounts.security import token_hash
@@ -51,13 +51,15 @@ def login_page(request: Request, next: str = "", expired: str = "") -> Response:
 
 
 @router.post("/login")
-def login_submit(
-    request: Request, db: DB, settings: AppSettings, email: Annotated[str, Form()],
+async def login_submit(
+    request: Request, settings: AppSettings, email: Annotated[str, Form()],
     password: Annotated[str, Form()], next: Annotated[str, Form()] = "",
 ) -> Response:
+    """The password is hashed outside the turn to write (accounts.auth.login_request), like the API's login."""
     visitor_language(request)
     ip = request.client.host if request.client else None
-    outcome = login(db, settings, email=email, password=password, ip=ip)
+    outcome, _none = await login_request(request.app.state.database, settings, email=email, password=password,
+                                         ip=ip, then=lambda _db, _done: None)
     if outcome.error is not None or outcome.token is None:
         message = (_("Too many wrong passwords. Wait a few minutes and try again.")
                    if outcome.error is not None and outcome.error.status == 429
