@@ -7,7 +7,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from frontline.accounts.deps import DB
 from frontline.accounts.models import Line, Role
@@ -28,7 +28,7 @@ from frontline.accounts.service import (
 )
 from frontline.kit.errors import InvalidInput
 from frontline.kit.schemas import Id
-from frontline.web import notices
+from frontline.web import forms, notices
 from frontline.web.i18n import N_, _
 from frontline.web.pages import admin_lines, admin_mailboxes, admin_skills
 from frontline.web.pages.queues import nav_context
@@ -43,12 +43,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def _validated(schema: type[M], data: dict[str, Any]) -> M:
     """The form as the service's input, or a readable 422 naming the fields that are wrong."""
-    try:
-        return schema.model_validate(data)
-    except ValidationError as error:
-        names = [str(e["loc"][0]) for e in error.errors() if e["loc"]]
-        shown = ", ".join(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in names))
-        raise InvalidInput(_("Please check these fields: %(fields)s.", fields=shown)) from error
+    return forms.validated(schema, data, FIELDS)
 
 
 @router.get("")

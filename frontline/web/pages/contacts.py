@@ -14,7 +14,6 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +28,7 @@ from frontline.portal.mail import send_notice
 from frontline.tickets.access import visible_clause
 from frontline.tickets.customers import access_contact, merge_contacts, visible_contacts
 from frontline.tickets.models import Ticket
-from frontline.web import i18n, notices
+from frontline.web import forms, i18n, notices
 from frontline.web.i18n import N_, _
 from frontline.web.pages.queues import nav_context
 from frontline.web.render import render
@@ -93,12 +92,7 @@ def _update(found: list[ContactIdentity], name: str, language: str, time_zone: s
             data["phones"] = wanted[IdentityKind.phone.value]
             data["identities"] = [IdentityIn(kind=IdentityKind(i.kind), value=i.value) for i in found
                                   if i.kind not in wanted]  # messenger ids stay as they are
-    try:
-        return ContactUpdate.model_validate(data)
-    except ValidationError as error:
-        names = [str(e["loc"][0]) for e in error.errors() if e["loc"]]
-        shown = ", ".join(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in names))
-        raise InvalidInput(_("Please check these fields: %(fields)s.", fields=shown)) from error
+    return forms.validated(ContactUpdate, data, FIELDS)
 
 
 @router.post("/contacts/{contact_id}")
