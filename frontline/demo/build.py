@@ -66,7 +66,8 @@ def _staff(db: Any, rng: random.Random) -> tuple[int, dict[str, int], dict[str, 
     sizes = {"L1 Support": 6, "Billing": 2, "L2 Technical": 3, "L3 Engineering": 2}
     n = 0
     for name, line, description in content.TEAMS:
-        team = Team(name=name, line=line, description=description)
+        # L1 takes whatever nothing else routes (an API ticket without a team, say): routing/hotpath.py
+        team = Team(name=name, line=line, description=description, is_default=name == "L1 Support")
         db.add(team)
         db.flush()
         team_ids[name] = team.id

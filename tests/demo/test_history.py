@@ -86,3 +86,18 @@ def test_demo_open_tickets_have_sla_clocks_moved_by_their_conversation(demo_env:
     assert all(clocks[t].pauses and clocks[t].pauses[-1][1] is None for t in pending)
     # some open clock is due: the desk's "SLA at risk" view has something to show
     assert any(s.next_due is not None for s in clocks.values())
+
+
+def test_the_demo_desk_routes_a_ticket_without_a_team_to_its_default_team(demo_env: Database) -> None:
+    """Issue 11.8 in `make run`: the README's curl created a ticket with no team and no line, which only the
+    supervisors' queues showed. The demo's L1 team is its default team."""
+    from frontline.accounts.models import Team
+    from frontline.tickets.create import create_ticket
+    from frontline.tickets.schemas import TicketCreate
+
+    with demo_env.session() as db:
+        ticket = create_ticket(db, None, TicketCreate.model_validate({
+            "subject": "Printer on fire", "description": "Help!", "customer": {"email": "ann@example.com"}}))
+        default = db.scalars(select(Team).where(Team.is_default.is_(True))).all()
+        assert [t.name for t in default] == ["L1 Support"]
+        assert (ticket.team_id, ticket.line) == (default[0].id, "L1")
